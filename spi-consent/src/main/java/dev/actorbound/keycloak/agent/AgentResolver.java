@@ -1,0 +1,58 @@
+package dev.actorbound.keycloak.agent;
+
+import java.util.Optional;
+
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
+import org.keycloak.models.UserModel;
+
+/**
+ * Turns a reference (client_id, client UUID or service-account user id) into an {@link Agent}, and only when
+ * the client is, right now, an enabled confidential client with a service account that holds {@code ai-agent}.
+ * Every caller re-resolves on every request, so disabling an agent takes effect at once.
+ */
+public final class AgentResolver {
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+
+    public AgentResolver(KeycloakSession session, RealmModel realm) {
+        this.session = session;
+        this.realm = realm;
+    }
+
+    /** Resolves what an app sent as {@code requested_actor}: a client_id or a service-account user id. */
+    public Optional<Agent> byReference(String reference) {
+        ClientModel client = realm.getClientByClientId(reference);
+        if (client == null) {
+            UserModel user = session.users().getUserById(realm, reference);
+            String link = user == null ? null : user.getServiceAccountClientLink();
+            client = link == null ? null : realm.getClientById(link);
+        }
+        return asAgent(client);
+    }
+
+    public Optional<Agent> byClientUuid(String clientUuid) {
+        return asAgent(clientUuid == null ? null : realm.getClientById(clientUuid));
+    }
+
+    public Optional<Agent> byClientId(String clientId) {
+        return asAgent(clientId == null ? null : realm.getClientByClientId(clientId));
+    }
+
+    private Optional<Agent> asAgent(ClientModel client) {
+        if (client == null || !client.isEnabled() || client.isPublicClient() || client.isBearerOnly()
+                || !client.isServiceAccountsEnabled()) {
+            return Optional.empty();
+        }
+        UserModel serviceAccount = session.users().getServiceAccount(client);
+        RoleModel agentRole = realm.getRole(AgentAttributes.AGENT_ROLE);
+        if (serviceAccount == null || !serviceAccount.isEnabled() || agentRole == null
+                || !serviceAccount.hasRole(agentRole)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Agent(client, serviceAccount));
+    }
+}

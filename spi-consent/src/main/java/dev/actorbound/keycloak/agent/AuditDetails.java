@@ -1,0 +1,15 @@
+package dev.actorbound.keycloak.agent;
+
+/** Event detail keys added to Keycloak's own events, so delegations show in the admin console's Events tab. */
+public final class AuditDetails {
+
+    /** client_id of the agent acting now (the outermost actor). */
+    public static final String ACTOR = "actor";
+    /** The whole chain, newest actor first, e.g. {@code booking-agent<planner-agent}. */
+    public static final String ACTOR_CHAIN = "actor_chain";
+    /** Service-account id of the agent acting now: the {@code act.sub} of the token. */
+    public static final String ACTOR_SUB = "actor_sub";
+
+    private AuditDetails() {
+    }
+}

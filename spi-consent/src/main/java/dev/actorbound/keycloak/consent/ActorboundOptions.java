@@ -1,0 +1,24 @@
+package dev.actorbound.keycloak.consent;
+
+import org.keycloak.Config;
+
+/**
+ * Server-wide delegation options, parsed once at start-up. Out-of-range values fall back to the defaults,
+ * which are the safe choice.
+ */
+public record ActorboundOptions(int delegatedTokenLifetime, int maxChainDepth) {
+
+    public static final String DELEGATED_TOKEN_LIFETIME = "delegated-token-lifetime";
+    public static final String MAX_CHAIN_DEPTH = "max-chain-depth";
+    public static final ActorboundOptions DEFAULTS = new ActorboundOptions(300, 3);
+
+    static ActorboundOptions from(Config.Scope config) {
+        return new ActorboundOptions(
+                bounded(config.getInt(DELEGATED_TOKEN_LIFETIME), 10, 86_400, DEFAULTS.delegatedTokenLifetime()),
+                bounded(config.getInt(MAX_CHAIN_DEPTH), 1, 10, DEFAULTS.maxChainDepth()));
+    }
+
+    private static int bounded(Integer value, int min, int max, int fallback) {
+        return value == null || value < min || value > max ? fallback : value;
+    }
+}

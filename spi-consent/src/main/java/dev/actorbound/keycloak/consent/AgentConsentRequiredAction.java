@@ -1,0 +1,107 @@
+package dev.actorbound.keycloak.consent;
+
+import java.util.Optional;
+import java.util.TreeSet;
+
+import dev.actorbound.keycloak.agent.Agent;
+import dev.actorbound.keycloak.agent.AuditDetails;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.authentication.RequiredActionContext;
+import org.keycloak.authentication.RequiredActionProvider;
+import org.keycloak.events.Details;
+import org.keycloak.events.Errors;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.models.ClientModel;
+
+/**
+ * The consent step of the actor-bound code flow. It runs on every login (evaluateTriggers) and, when the
+ * request names an agent, either finds a stored consent covering the request or shows a page that names the
+ * agent. Either way the code is bound to the agent before Keycloak issues it.
+ */
+public final class AgentConsentRequiredAction implements RequiredActionProvider {
+
+    private final ConsentStore consents;
+    private final int tokenLifetimeSeconds;
+
+    AgentConsentRequiredAction(ConsentStore consents, int tokenLifetimeSeconds) {
+        this.consents = consents;
+        this.tokenLifetimeSeconds = tokenLifetimeSeconds;
+    }
+
+    @Override
+    public void evaluateTriggers(RequiredActionContext context) {
+        Optional<DelegationRequest> request = DelegationRequest.of(context.getSession(), context.getAuthenticationSession());
+        if (request.isEmpty()) {
+            return;
+        }
+        Optional<Agent> agent = request.get().agent();
+        if (agent.isPresent() && !request.get().forcesConsent() && coveredByStoredConsent(context, request.get(), agent.get())) {
+            request.get().bind(agent.get());
+            return;
+        }
+        // No covering consent, or the agent vanished mid-login: the challenge decides, the code is never unbound.
+        context.getAuthenticationSession().addRequiredAction(AgentConsentRequiredActionFactory.PROVIDER_ID);
+    }
+
+    @Override
+    public void requiredActionChallenge(RequiredActionContext context) {
+        DelegationRequest request = DelegationRequest.of(context.getSession(), context.getAuthenticationSession()).orElse(null);
+        if (request == null) {
+            context.success();
+            return;
+        }
+        if (request.agent().isEmpty()) {
+            context.challenge(context.form().setError("actorbound-agent-unavailable")
+                    .createErrorPage(Response.Status.BAD_REQUEST));
+            return;
+        }
+        context.challenge(AgentConsentPage.render(context, request, request.agent().get(), tokenLifetimeSeconds));
+    }
+
+    @Override
+    public void processAction(RequiredActionContext context) {
+        DelegationRequest request = DelegationRequest.of(context.getSession(), context.getAuthenticationSession()).orElse(null);
+        if (request == null) {
+            context.success();
+            return;
+        }
+        if (request.agent().isEmpty()) {
+            requiredActionChallenge(context);
+            return;
+        }
+        Agent agent = request.agent().get();
+        MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
+        EventBuilder event = consentEvent(context, agent, request);
+        if (form.containsKey("accept")) {
+            consents.grant(context.getUser(), request.appUuid(), agent.clientUuid(), request.scopes());
+            request.bind(agent);
+            event.success();
+            context.success();
+        } else {
+            event.detail(Details.REASON, "the user denied the agent").error(Errors.CONSENT_DENIED);
+            context.failure();
+        }
+    }
+
+    private boolean coveredByStoredConsent(RequiredActionContext context, DelegationRequest request, Agent agent) {
+        return consents.find(context.getUser(), request.appUuid(), agent.clientUuid())
+                .filter(consent -> consent.covers(request.scopes()))
+                .isPresent();
+    }
+
+    private static EventBuilder consentEvent(RequiredActionContext context, Agent agent, DelegationRequest request) {
+        ClientModel app = context.getAuthenticationSession().getClient();
+        return context.getEvent().clone().event(EventType.GRANT_CONSENT)
+                .client(app)
+                .user(context.getUser())
+                .detail(AuditDetails.ACTOR, agent.clientId())
+                .detail(AuditDetails.ACTOR_SUB, agent.serviceAccountId())
+                .detail(Details.SCOPE, String.join(" ", new TreeSet<>(request.scopes())));
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,54 @@
+package dev.actorbound.keycloak.consent;
+
+import dev.actorbound.keycloak.agent.RealmSetup;
+import org.keycloak.Config;
+import org.keycloak.authentication.RequiredActionFactory;
+import org.keycloak.authentication.RequiredActionProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+
+/**
+ * The consent step, and the home of the server-wide delegation options
+ * ({@code --spi-required-action--actorbound-agent-consent--<option>}) that the token side reads too.
+ */
+public final class AgentConsentRequiredActionFactory implements RequiredActionFactory {
+
+    public static final String PROVIDER_ID = "actorbound-agent-consent";
+    static final String DISPLAY_TEXT = "Consent to an AI agent";
+
+    private ActorboundOptions options = ActorboundOptions.DEFAULTS;
+
+    @Override
+    public RequiredActionProvider create(KeycloakSession session) {
+        return new AgentConsentRequiredAction(new UserAttributeConsentStore(session), options.delegatedTokenLifetime());
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+        options = ActorboundOptions.from(config);
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        RealmSetup setup = new RealmSetup(PROVIDER_ID, DISPLAY_TEXT);
+        factory.register(setup::onEvent);
+    }
+
+    public ActorboundOptions options() {
+        return options;
+    }
+
+    @Override
+    public String getDisplayText() {
+        return DISPLAY_TEXT;
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.actorbound.keycloak.claims;
+
+import java.util.Map;
+
+import dev.actorbound.keycloak.chain.ActorChain;
+import dev.actorbound.keycloak.chain.Delegation;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.ClientSessionContext;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
+import org.keycloak.protocol.oidc.token.TokenPostProcessor;
+import org.keycloak.protocol.oidc.token.TokenPostProcessorContext;
+import org.keycloak.representations.AccessToken;
+
+/**
+ * Writes {@code act}, narrows roles and caps the lifetime of every access token a grant marked as delegated.
+ * It runs after the protocol mappers, so no mapper configuration can drop or rewrite the actor.
+ */
+public final class ActClaimPostProcessor implements TokenPostProcessor {
+
+    @Override
+    public void process(TokenPostProcessorContext context) {
+        ClientSessionContext clientSessionCtx = context.clientSessionCtx();
+        AccessToken token = context.accessToken();
+        Delegation delegation = clientSessionCtx == null ? null : clientSessionCtx.getAttribute(Delegation.ATTRIBUTE, Delegation.class);
+        if (delegation == null || token == null) {
+            return;
+        }
+        token.getOtherClaims().put(ActorChain.CLAIM, delegation.chain().toClaim());
+        capLifetime(token, delegation.lifetimeSeconds());
+        RealmModel realm = clientSessionCtx.getClientSession().getRealm();
+        ClientModel agent = realm.getClientByClientId(delegation.chain().current().clientId());
+        narrowRoles(token, realm, agent);
+    }
+
+    private static void capLifetime(AccessToken token, int lifetimeSeconds) {
+        long issuedAt = token.getIat() == null ? org.keycloak.common.util.Time.currentTime() : token.getIat();
+        long cap = issuedAt + lifetimeSeconds;
+        if (token.getExp() == null || token.getExp() > cap) {
+            token.exp(cap);
+        }
+    }
+
+    /** Keeps only roles the acting agent is configured for (its role scope mappings): never more than the app's. */
+    private static void narrowRoles(AccessToken token, RealmModel realm, ClientModel agent) {
+        if (token.getRealmAccess() != null && token.getRealmAccess().getRoles() != null) {
+            token.getRealmAccess().getRoles().removeIf(name -> !allowed(agent, realm.getRole(name)));
+        }
+        Map<String, AccessToken.Access> resourceAccess = token.getResourceAccess();
+        if (resourceAccess == null) {
+            return;
+        }
+        resourceAccess.forEach((clientId, access) -> {
+            ClientModel owner = realm.getClientByClientId(clientId);
+            if (access.getRoles() != null) {
+                access.getRoles().removeIf(name -> owner == null || !allowed(agent, owner.getRole(name)));
+            }
+        });
+        resourceAccess.values().removeIf(access -> access.getRoles() == null || access.getRoles().isEmpty());
+    }
+
+    private static boolean allowed(ClientModel agent, RoleModel role) {
+        return agent != null && role != null && agent.hasScope(role);
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,54 @@
+package dev.actorbound.keycloak.discovery;
+
+import org.keycloak.Config;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.protocol.oidc.OIDCWellKnownProviderFactory;
+import org.keycloak.wellknown.WellKnownProvider;
+import org.keycloak.wellknown.WellKnownProviderFactory;
+
+/**
+ * Serves {@code /.well-known/openid-configuration} (a lower priority wins the alias) by decorating Keycloak's
+ * own provider, so its options (overrides file, client scopes) keep working.
+ */
+public final class ActorboundWellKnownProviderFactory implements WellKnownProviderFactory {
+
+    public static final String PROVIDER_ID = "actorbound-openid-configuration";
+
+    private KeycloakSessionFactory sessionFactory;
+
+    @Override
+    public WellKnownProvider create(KeycloakSession session) {
+        WellKnownProviderFactory stock = (WellKnownProviderFactory) sessionFactory
+                .getProviderFactory(WellKnownProvider.class, OIDCWellKnownProviderFactory.PROVIDER_ID);
+        return new ActorboundWellKnownProvider(stock.create(session));
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        this.sessionFactory = factory;
+    }
+
+    @Override
+    public String getAlias() {
+        return OIDCWellKnownProviderFactory.PROVIDER_ID;
+    }
+
+    @Override
+    public int getPriority() {
+        return 50;
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+}

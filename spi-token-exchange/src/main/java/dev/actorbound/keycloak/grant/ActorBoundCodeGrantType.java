@@ -1,0 +1,154 @@
+package dev.actorbound.keycloak.grant;
+
+import java.util.Set;
+import java.util.function.Function;
+
+import dev.actorbound.keycloak.agent.Agent;
+import dev.actorbound.keycloak.agent.AgentResolver;
+import dev.actorbound.keycloak.agent.AuditDetails;
+import dev.actorbound.keycloak.chain.Actor;
+import dev.actorbound.keycloak.chain.ActorChain;
+import dev.actorbound.keycloak.chain.Delegation;
+import dev.actorbound.keycloak.consent.ActorboundOptions;
+import dev.actorbound.keycloak.consent.ConsentStore;
+import dev.actorbound.keycloak.consent.UserAttributeConsentStore;
+import dev.actorbound.keycloak.request.DelegationBinding;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.OAuth2Constants;
+import org.keycloak.OAuthErrorException;
+import org.keycloak.events.Details;
+import org.keycloak.events.Errors;
+import org.keycloak.models.AuthenticatedClientSessionModel;
+import org.keycloak.models.ClientSessionContext;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.protocol.oidc.TokenManager;
+import org.keycloak.protocol.oidc.grants.AuthorizationCodeGrantType;
+import org.keycloak.representations.AccessToken;
+import org.keycloak.services.CorsErrorResponseException;
+import org.keycloak.services.clientpolicy.ClientPolicyContext;
+
+/**
+ * Keycloak's authorization-code grant plus the draft's actor binding (PROTOCOL §2.2). Keycloak's own steps run
+ * first and unchanged: client authentication, code consumption (single use, even if a later check fails),
+ * client and redirect binding, PKCE. Just before the token is built, the code's binding and the
+ * {@code actor_token} must agree, and the agent, its acceptance of the app and the user's consent are
+ * checked again against live state.
+ */
+public final class ActorBoundCodeGrantType extends AuthorizationCodeGrantType {
+
+    private final ActorboundOptions options;
+    private ActorTokenParameters actorParameters;
+    private boolean delegated;
+
+    ActorBoundCodeGrantType(ActorboundOptions options) {
+        this.options = options;
+    }
+
+    @Override
+    public Response process(Context context) {
+        actorParameters = ActorTokenParameters.parse(context.getFormParams());
+        if (actorParameters.error() != null) {
+            setContext(context);
+            throw fail(OAuthErrorException.INVALID_REQUEST, Errors.INVALID_REQUEST, actorParameters.error());
+        }
+        return super.process(context);
+    }
+
+    @Override
+    protected TokenManager.AccessTokenResponseBuilder createTokenResponseBuilder(UserModel user, UserSessionModel userSession,
+            ClientSessionContext clientSessionCtx, String scopeParam,
+            Function<TokenManager.AccessTokenResponseBuilder, ClientPolicyContext> clientPolicyContextGenerator) {
+        DelegationBinding binding = takeBinding(clientSessionCtx.getClientSession());
+        if (binding == null) {
+            if (actorParameters.token() != null) {
+                throw fail(OAuthErrorException.INVALID_REQUEST, Errors.INVALID_REQUEST,
+                        "actor_token was sent but the authorization code is not bound to an agent");
+            }
+            return super.createTokenResponseBuilder(user, userSession, clientSessionCtx, scopeParam, clientPolicyContextGenerator);
+        }
+        event.detail(AuditDetails.ACTOR, binding.agentClientId()).detail(AuditDetails.ACTOR_SUB, binding.serviceAccountId());
+        if (actorParameters.token() == null) {
+            throw fail(OAuthErrorException.INVALID_REQUEST, Errors.INVALID_REQUEST,
+                    "actor_token is required: the authorization code was issued for an agent");
+        }
+        checkActorToken(binding);
+        Agent agent = checkLiveState(binding, user);
+        delegated = true;
+        ActorChain chain = ActorChain.of(new Actor(agent.serviceAccountId(), agent.clientId()));
+        event.detail(AuditDetails.ACTOR_CHAIN, chain.serialize());
+        clientSessionCtx.setAttribute(Delegation.ATTRIBUTE,
+                new Delegation(chain, agent.settings().tokenLifespan().orElse(options.delegatedTokenLifetime())));
+        return super.createTokenResponseBuilder(user, userSession, clientSessionCtx, scopeParam, clientPolicyContextGenerator);
+    }
+
+    /**
+     * Refresh of delegated tokens needs the actor-aware refresh grant; until an agent may refresh, a delegated
+     * code yields no refresh token, so a refresh can never come back as a plain token.
+     */
+    @Override
+    protected boolean useRefreshToken() {
+        return !delegated && super.useRefreshToken();
+    }
+
+    /** Reads and removes the binding: the code it belongs to is already consumed, whatever happens next. */
+    private DelegationBinding takeBinding(AuthenticatedClientSessionModel clientSession) {
+        String verifier = formParams.getFirst(OAuth2Constants.CODE_VERIFIER);
+        if (verifier == null) {
+            return null;
+        }
+        String key = DelegationBinding.noteKey(DelegationBinding.s256Challenge(verifier));
+        String note = clientSession.getNote(key);
+        if (note == null) {
+            return null;
+        }
+        clientSession.removeNote(key);
+        DelegationBinding binding = DelegationBinding.decode(note);
+        if (binding == null) {
+            throw fail(OAuthErrorException.INVALID_GRANT, Errors.INVALID_CODE, "the authorization code's agent binding is unreadable");
+        }
+        return binding;
+    }
+
+    private void checkActorToken(DelegationBinding binding) {
+        AccessToken actorToken = new ActorTokenVerifier(session, realm).verify(actorParameters.token())
+                .orElseThrow(() -> fail(OAuthErrorException.INVALID_GRANT, Errors.INVALID_TOKEN,
+                        "actor_token is not a valid, active access token of this realm"));
+        if (actorToken.getOtherClaims().containsKey(ActorChain.CLAIM)) {
+            throw fail(OAuthErrorException.INVALID_GRANT, "delegated_actor_token",
+                    "actor_token must be the agent's own token, not a delegated token");
+        }
+        if (!binding.serviceAccountId().equals(actorToken.getSubject())
+                || !binding.agentClientId().equals(actorToken.getIssuedFor())) {
+            throw fail(OAuthErrorException.INVALID_GRANT, "actor_mismatch",
+                    "actor_token does not belong to the agent the user consented to");
+        }
+    }
+
+    private Agent checkLiveState(DelegationBinding binding, UserModel user) {
+        Agent agent = new AgentResolver(session, realm).byClientUuid(binding.agentClientUuid())
+                .filter(a -> a.serviceAccountId().equals(binding.serviceAccountId()))
+                .orElseThrow(() -> fail(OAuthErrorException.INVALID_GRANT, "agent_unavailable",
+                        "the agent is no longer available (disabled, deleted or no longer an agent)"));
+        if (!agent.settings().acceptsClient(client.getClientId())) {
+            throw fail(OAuthErrorException.INVALID_GRANT, Errors.NOT_ALLOWED, "the agent no longer accepts this client");
+        }
+        ConsentStore consents = new UserAttributeConsentStore(session);
+        if (consents.find(user, client.getId(), agent.clientUuid()).isEmpty()) {
+            throw fail(OAuthErrorException.INVALID_GRANT, "consent_revoked", "the user's consent to this agent was revoked");
+        }
+        return agent;
+    }
+
+    private CorsErrorResponseException fail(String oauthError, String eventError, String description) {
+        event.detail(Details.REASON, description);
+        event.error(eventError);
+        return new CorsErrorResponseException(cors, oauthError, description, Response.Status.BAD_REQUEST);
+    }
+
+    @Override
+    public Set<String> getTokenParameterNames() {
+        // Declared so that Keycloak keeps actor tokens longer than its default parameter size limit.
+        return Set.of(OAuth2Constants.ACTOR_TOKEN);
+    }
+}

@@ -1,0 +1,52 @@
+package dev.actorbound.keycloak.introspection;
+
+import java.util.Optional;
+
+import dev.actorbound.keycloak.agent.Agent;
+import dev.actorbound.keycloak.agent.AgentResolver;
+import dev.actorbound.keycloak.agent.AuditDetails;
+import dev.actorbound.keycloak.chain.ActorChain;
+import dev.actorbound.keycloak.consent.UserAttributeConsentStore;
+import org.keycloak.events.Details;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.protocol.oidc.AccessTokenIntrospectionProvider;
+import org.keycloak.representations.AccessToken;
+
+/**
+ * Keycloak's access-token introspection, plus: the {@code act} chain is returned as issued, and a delegated
+ * token is active only while the acting agent is still an enabled agent and the user's consent still stands.
+ */
+public final class DelegatedTokenIntrospectionProvider extends AccessTokenIntrospectionProvider<AccessToken> {
+
+    DelegatedTokenIntrospectionProvider(KeycloakSession session) {
+        super(session);
+    }
+
+    @Override
+    protected boolean introspectionChecks(String tokenStr) {
+        if (!super.introspectionChecks(tokenStr)) {
+            return false;
+        }
+        Object claim = token.getOtherClaims().get(ActorChain.CLAIM);
+        if (claim == null) {
+            return true;
+        }
+        ActorChain chain = ActorChain.fromClaim(claim);
+        if (chain == null || !delegationStillValid(chain)) {
+            eventBuilder.detail(Details.REASON, "delegation no longer valid (agent or consent)").error("delegation_revoked");
+            return false;
+        }
+        eventBuilder.detail(AuditDetails.ACTOR, chain.current().clientId()).detail(AuditDetails.ACTOR_CHAIN, chain.serialize());
+        transformedToken.getOtherClaims().put(ActorChain.CLAIM, chain.toClaim());
+        return true;
+    }
+
+    private boolean delegationStillValid(ActorChain chain) {
+        Optional<Agent> agent = new AgentResolver(session, realm).byClientId(chain.current().clientId())
+                .filter(a -> a.serviceAccountId().equals(chain.current().sub()));
+        ClientModel app = realm.getClientByClientId(token.getIssuedFor());
+        return agent.isPresent() && app != null
+                && new UserAttributeConsentStore(session).find(user, app.getId(), agent.get().clientUuid()).isPresent();
+    }
+}
