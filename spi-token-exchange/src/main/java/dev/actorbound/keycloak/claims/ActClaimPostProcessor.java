@@ -18,6 +18,8 @@ import org.keycloak.representations.AccessToken;
  */
 public final class ActClaimPostProcessor implements TokenPostProcessor {
 
+    static final String CLIENT_ID_CLAIM = "client_id";
+
     @Override
     public void process(TokenPostProcessorContext context) {
         ClientSessionContext clientSessionCtx = context.clientSessionCtx();
@@ -27,6 +29,8 @@ public final class ActClaimPostProcessor implements TokenPostProcessor {
             return;
         }
         token.getOtherClaims().put(ActorChain.CLAIM, delegation.chain().toClaim());
+        // RFC 9068: the client the token was issued to; resource servers read it beside act.sub.
+        token.getOtherClaims().put(CLIENT_ID_CLAIM, token.getIssuedFor());
         capLifetime(token, delegation.lifetimeSeconds());
         RealmModel realm = clientSessionCtx.getClientSession().getRealm();
         ClientModel agent = realm.getClientByClientId(delegation.chain().current().clientId());

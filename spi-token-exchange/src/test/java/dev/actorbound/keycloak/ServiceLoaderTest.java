@@ -1,0 +1,70 @@
+package dev.actorbound.keycloak;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URL;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.keycloak.authentication.RequiredActionFactory;
+import org.keycloak.protocol.oidc.TokenIntrospectionProviderFactory;
+import org.keycloak.protocol.oidc.endpoints.AuthorizationEndpointCheckProviderFactory;
+import org.keycloak.protocol.oidc.grants.OAuth2GrantTypeFactory;
+import org.keycloak.protocol.oidc.token.TokenPostProcessorFactory;
+import org.keycloak.provider.ProviderFactory;
+import org.keycloak.wellknown.WellKnownProviderFactory;
+
+/** Every factory is registered once, through META-INF/services, with the id Keycloak must see. */
+class ServiceLoaderTest {
+
+    static Stream<Arguments> factories() {
+        return Stream.of(
+                Arguments.of(AuthorizationEndpointCheckProviderFactory.class, List.of("actorbound-requested-actor")),
+                Arguments.of(RequiredActionFactory.class, List.of("actorbound-agent-consent")),
+                Arguments.of(OAuth2GrantTypeFactory.class, List.of("authorization_code")),
+                Arguments.of(TokenPostProcessorFactory.class, List.of("actorbound-act-claim")),
+                Arguments.of(TokenIntrospectionProviderFactory.class, List.of("access_token")),
+                Arguments.of(WellKnownProviderFactory.class, List.of("actorbound-openid-configuration")));
+    }
+
+    /**
+     * Loads through ServiceLoader, reading only our modules' service files: Keycloak's own factories need
+     * classes this test class path does not carry.
+     */
+    private static <T> List<T> ours(Class<T> spi) {
+        return ServiceLoader.load(spi, OUR_SERVICE_FILES).stream().map(ServiceLoader.Provider::get).toList();
+    }
+
+    private static final ClassLoader OUR_SERVICE_FILES = new ClassLoader(ServiceLoaderTest.class.getClassLoader()) {
+        @Override
+        public Enumeration<URL> getResources(String name) throws IOException {
+            List<URL> urls = Collections.list(super.getResources(name));
+            urls.removeIf(url -> !url.toString().contains("/spi-consent/") && !url.toString().contains("/spi-token-exchange/")
+                    && !url.toString().contains("actorbound-spi-"));
+            return Collections.enumeration(urls);
+        }
+    };
+
+    @ParameterizedTest
+    @MethodSource("factories")
+    <T extends ProviderFactory<?>> void registeredWithExpectedIds(Class<T> spi, List<String> expectedIds) {
+        List<T> ours = ours(spi);
+        assertThat(ours).extracting(ProviderFactory::getId).containsExactlyInAnyOrderElementsOf(expectedIds);
+        assertThat(ours).allSatisfy(f -> assertThat(java.lang.reflect.Modifier.isFinal(f.getClass().getModifiers())).isTrue());
+    }
+
+    @ParameterizedTest
+    @MethodSource("factories")
+    void overridesOutrankKeycloak(Class<? extends ProviderFactory<?>> spi, List<String> ids) {
+        ours(spi).stream()
+                .filter(f -> !f.getId().startsWith("actorbound-"))
+                .forEach(f -> assertThat(f.order()).as("order of %s", f.getId()).isGreaterThan(0));
+    }
+}
