@@ -37,6 +37,9 @@ public final class AgentConsentRequiredAction implements RequiredActionProvider 
             return;
         }
         Optional<Agent> agent = request.get().agent();
+        if (agent.isPresent() && request.get().answeredInThisLogin(agent.get())) {
+            return;
+        }
         if (agent.isPresent() && !request.get().forcesConsent() && coveredByStoredConsent(context, request.get(), agent.get())) {
             request.get().bind(agent.get());
             return;
@@ -77,6 +80,7 @@ public final class AgentConsentRequiredAction implements RequiredActionProvider 
         if (form.containsKey("accept")) {
             consents.grant(context.getUser(), request.appUuid(), agent.clientUuid(), request.scopes());
             request.bind(agent);
+            request.markAnswered(agent);
             event.success();
             context.success();
         } else {

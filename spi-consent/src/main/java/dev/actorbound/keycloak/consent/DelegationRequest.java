@@ -32,6 +32,17 @@ record DelegationRequest(AuthenticationSessionModel authSession, String referenc
         return Optional.of(new DelegationRequest(authSession, reference, agent, scopes(authSession)));
     }
 
+    /** Set once the user answered the consent page in this login; Keycloak re-evaluates triggers after each action. */
+    static final String ANSWERED_NOTE = "actorbound.consent-answered";
+
+    boolean answeredInThisLogin(Agent agent) {
+        return agent.clientUuid().equals(authSession.getAuthNote(ANSWERED_NOTE));
+    }
+
+    void markAnswered(Agent agent) {
+        authSession.setAuthNote(ANSWERED_NOTE, agent.clientUuid());
+    }
+
     boolean forcesConsent() {
         return TokenUtil.hasPrompt(authSession.getClientNote(OIDCLoginProtocol.PROMPT_PARAM),
                 OIDCLoginProtocol.PROMPT_VALUE_CONSENT);
