@@ -1,0 +1,264 @@
+package dev.actorbound.it;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A small client for Keycloak's admin REST API, enough to build test realms and read events. Every call that is not
+ * expected to fail throws with the status and body when it does, so that setup problems surface at their cause.
+ */
+public final class Admin {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String baseUrl;
+    private final String username;
+    private final String password;
+    private String token;
+    private Instant tokenExpiry = Instant.EPOCH;
+
+    Admin(String baseUrl, String username, String password) {
+        this.baseUrl = baseUrl;
+        this.username = username;
+        this.password = password;
+    }
+
+    /** The outcome of an admin call; {@code body} is {@code MissingNode} when the response had none. */
+    public record Response(int status, JsonNode body, String location) {
+
+        public boolean ok() {
+            return status / 100 == 2;
+        }
+
+        Response expectOk(String what) {
+            if (!ok()) {
+                throw new IllegalStateException(what + " failed: HTTP " + status + " " + body);
+            }
+            return this;
+        }
+
+        /** The id at the end of the {@code Location} header of a 201 answer. */
+        String createdId() {
+            return location.substring(location.lastIndexOf('/') + 1);
+        }
+    }
+
+    // ---- generic calls; paths are relative to /admin, e.g. "/realms/demo/clients" ----
+
+    public Response get(String path) {
+        return send("GET", path, null);
+    }
+
+    public Response post(String path, Object body) {
+        return send("POST", path, body);
+    }
+
+    public Response put(String path, Object body) {
+        return send("PUT", path, body);
+    }
+
+    public Response delete(String path, Object body) {
+        return send("DELETE", path, body);
+    }
+
+    // ---- realms ----
+
+    public void createRealm(Map<String, ?> representation) {
+        post("/realms", representation).expectOk("create realm " + representation.get("realm"));
+    }
+
+    public void deleteRealm(String realm) {
+        Response response = delete("/realms/" + realm, null);
+        if (response.status() != 404) {
+            response.expectOk("delete realm " + realm);
+        }
+    }
+
+    // ---- clients ----
+
+    /** Creates a client and returns its internal id (not its client_id). */
+    public String createClient(String realm, Map<String, ?> representation) {
+        return post("/realms/" + realm + "/clients", representation)
+                .expectOk("create client " + representation.get("clientId")).createdId();
+    }
+
+    public String clientUuid(String realm, String clientId) {
+        JsonNode found = get("/realms/" + realm + "/clients?clientId=" + encode(clientId)).expectOk("find client").body();
+        if (found.isEmpty()) {
+            throw new IllegalStateException("no client " + clientId + " in realm " + realm);
+        }
+        return found.get(0).get("id").asText();
+    }
+
+    /** Reads the client, lets {@code change} edit the representation, and writes it back. */
+    public void updateClient(String realm, String clientId, Consumer<ObjectNode> change) {
+        String path = "/realms/" + realm + "/clients/" + clientUuid(realm, clientId);
+        ObjectNode client = (ObjectNode) get(path).expectOk("read client " + clientId).body();
+        change.accept(client);
+        put(path, client).expectOk("update client " + clientId);
+    }
+
+    public String serviceAccountUserId(String realm, String clientId) {
+        return get("/realms/" + realm + "/clients/" + clientUuid(realm, clientId) + "/service-account-user")
+                .expectOk("service account of " + clientId).body().get("id").asText();
+    }
+
+    /** Adds realm roles to the client's role scope mappings (what the client may carry in tokens). */
+    public void addClientScopeMappingRealmRoles(String realm, String clientId, String... roles) {
+        post("/realms/" + realm + "/clients/" + clientUuid(realm, clientId) + "/scope-mappings/realm",
+                realmRoles(realm, roles)).expectOk("scope-map " + Arrays.toString(roles) + " to " + clientId);
+    }
+
+    // ---- users and roles ----
+
+    /** Creates an enabled user with a verified e-mail, a name and a permanent password, so no required action fires. */
+    public String createUser(String realm, String username, String password, String... realmRoles) {
+        String name = Character.toUpperCase(username.charAt(0)) + username.substring(1);
+        Map<String, Object> user = Map.of("username", username, "enabled", true,
+                "email", username + "@example.org", "emailVerified", true, "firstName", name, "lastName", "Example",
+                "credentials", List.of(Map.of("type", "password", "value", password, "temporary", false)));
+        String id = post("/realms/" + realm + "/users", user).expectOk("create user " + username).createdId();
+        if (realmRoles.length > 0) {
+            addRealmRolesToUser(realm, id, realmRoles);
+        }
+        return id;
+    }
+
+    public void setUserEnabled(String realm, String userId, boolean enabled) {
+        String path = "/realms/" + realm + "/users/" + userId;
+        ObjectNode user = (ObjectNode) get(path).expectOk("read user " + userId).body();
+        put(path, user.put("enabled", enabled)).expectOk((enabled ? "enable" : "disable") + " user " + userId);
+    }
+
+    public void createRealmRole(String realm, String name) {
+        post("/realms/" + realm + "/roles", Map.of("name", name)).expectOk("create role " + name);
+    }
+
+    public boolean realmRoleExists(String realm, String name) {
+        return get("/realms/" + realm + "/roles/" + encode(name)).ok();
+    }
+
+    public void addRealmRolesToUser(String realm, String userId, String... roles) {
+        post("/realms/" + realm + "/users/" + userId + "/role-mappings/realm", realmRoles(realm, roles))
+                .expectOk("grant " + Arrays.toString(roles));
+    }
+
+    public void removeRealmRolesFromUser(String realm, String userId, String... roles) {
+        delete("/realms/" + realm + "/users/" + userId + "/role-mappings/realm", realmRoles(realm, roles))
+                .expectOk("revoke " + Arrays.toString(roles));
+    }
+
+    private ArrayNode realmRoles(String realm, String... names) {
+        ArrayNode roles = JSON.createArrayNode();
+        for (String name : names) {
+            roles.add(get("/realms/" + realm + "/roles/" + encode(name)).expectOk("read role " + name).body());
+        }
+        return roles;
+    }
+
+    // ---- events ----
+
+    /** The realm's stored user events of the given types (all types when none), newest first, at most 100. */
+    public List<ObjectNode> events(String realm, String... types) {
+        String query = Arrays.stream(types).map(t -> "type=" + encode(t)).collect(Collectors.joining("&"));
+        JsonNode events = get("/realms/" + realm + "/events?" + (query.isEmpty() ? "" : query + "&") + "max=100")
+                .expectOk("read events").body();
+        List<ObjectNode> list = new ArrayList<>();
+        events.forEach(event -> list.add((ObjectNode) event));
+        return list;
+    }
+
+    public void clearEvents(String realm) {
+        delete("/realms/" + realm + "/events", null).expectOk("clear events");
+    }
+
+    // ---- transport ----
+
+    private Response send(String method, String path, Object body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/admin" + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token())
+                .header("Accept", "application/json");
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(write(body)));
+        }
+        HttpResponse<String> response = exchange(request.build());
+        return new Response(response.statusCode(), read(response.body()),
+                response.headers().firstValue("Location").orElse(""));
+    }
+
+    /** A master-realm admin token from {@code admin-cli}, fetched again shortly before it expires. */
+    private synchronized String token() {
+        if (token != null && Instant.now().isBefore(tokenExpiry)) {
+            return token;
+        }
+        String form = "grant_type=password&client_id=admin-cli&username=" + encode(username) + "&password=" + encode(password);
+        HttpResponse<String> response = exchange(HttpRequest.newBuilder(
+                        URI.create(baseUrl + "/realms/master/protocol/openid-connect/token"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build());
+        JsonNode json = read(response.body());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("admin login failed: HTTP " + response.statusCode() + " " + json);
+        }
+        token = json.get("access_token").asText();
+        tokenExpiry = Instant.now().plusSeconds(Math.max(5, json.path("expires_in").asLong(60) - 15));
+        return token;
+    }
+
+    private HttpResponse<String> exchange(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(request.method() + " " + request.uri() + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    static String write(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    static JsonNode read(String body) {
+        if (body == null || body.isBlank()) {
+            return JSON.missingNode();
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (IOException notJson) {
+            return JSON.getNodeFactory().textNode(body);
+        }
+    }
+
+    static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,222 @@
+package dev.actorbound.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** PROTOCOL §2.1: what the authorization endpoint accepts, refuses, and remembers. */
+@ExtendWith(KeycloakServer.class)
+class AuthorizationEndpointIT {
+
+    private static TestRealm realm;
+    private static Delegations flow;
+
+    @BeforeAll
+    static void createRealm(KeycloakServer server) {
+        realm = TestRealm.create(server);
+        flow = new Delegations(realm);
+    }
+
+    @AfterAll
+    static void deleteRealm() {
+        if (realm != null) {
+            realm.close();
+        }
+    }
+
+    private static HttpLogin.Outcome request(Map<String, String> extra) {
+        return flow.authorize(extra);
+    }
+
+    /** A refusal redirected to the app, with state, and a LOGIN_ERROR event that says why. */
+    private static ObjectNode assertRedirectedError(HttpLogin.Outcome outcome, String error, String description) {
+        assertThat(outcome.callback()).as(outcome.toString())
+                .containsEntry("error", error)
+                .containsEntry("error_description", description)
+                .containsEntry("state", Delegations.STATE)
+                .doesNotContainKey("code");
+        ObjectNode event = flow.event("LOGIN_ERROR", description);
+        assertThat(event.path("clientId").asText()).isEqualTo(TestRealm.APP);
+        return event;
+    }
+
+    @Test
+    void emptyRequestedActorIsRefused() {
+        assertRedirectedError(request(Map.of("requested_actor", "")), "invalid_request", "requested_actor must not be empty");
+    }
+
+    @Test
+    void overlongRequestedActorIsRefused() {
+        assertRedirectedError(request(Map.of("requested_actor", "a".repeat(256))), "invalid_request",
+                "requested_actor must not be longer than 255 characters");
+    }
+
+    @Test
+    void repeatedRequestedActorIsRefused() {
+        String url = flow.authorizeUrl(OAuth.Pkce.s256(), Map.of("requested_actor", TestRealm.PLANNER))
+                + "&requested_actor=" + TestRealm.BOOKING;
+        HttpLogin.Outcome outcome = new HttpLogin(TestRealm.REDIRECT_URI).authorize(url, TestRealm.ALICE, TestRealm.ALICE_PASSWORD, "accept");
+        // Keycloak refuses any repeated parameter itself, before extensions run.
+        assertThat(outcome.callback()).as(outcome.toString()).containsEntry("error", "invalid_request")
+                .containsEntry("error_description", "duplicated parameter").doesNotContainKey("code");
+    }
+
+    @Test
+    void requestedActorDroppedByParameterLimitsNeverBecomesAPlainLogin() {
+        Map<String, String> extra = new LinkedHashMap<>();
+        for (int i = 0; i < 30; i++) {
+            extra.put(String.format("p%02d", i), "v");
+        }
+        extra.put("requested_actor", TestRealm.PLANNER);
+        assertRedirectedError(request(extra), "invalid_request",
+                "requested_actor was dropped by the server's request parameter limits; send fewer or shorter extra parameters");
+    }
+
+    @Test
+    void missingCodeChallengeIsRefused() {
+        String url = realm.oauth().authorizeUrl(realm.name(), TestRealm.APP, TestRealm.REDIRECT_URI, "openid",
+                Delegations.STATE, Map.of("requested_actor", TestRealm.PLANNER));
+        HttpLogin.Outcome outcome = new HttpLogin(TestRealm.REDIRECT_URI).authorize(url, TestRealm.ALICE, TestRealm.ALICE_PASSWORD, "accept");
+        ObjectNode event = assertRedirectedError(outcome, "invalid_request", "requested_actor requires PKCE with code_challenge_method=S256");
+        assertThat(event.path("details").path("actor").asText()).isEqualTo(TestRealm.PLANNER);
+    }
+
+    @Test
+    void plainPkceIsRefused() {
+        assertRedirectedError(request(Map.of("requested_actor", TestRealm.PLANNER, "code_challenge", "a".repeat(43),
+                "code_challenge_method", "plain")), "invalid_request", "requested_actor requires PKCE with code_challenge_method=S256");
+    }
+
+    @Test
+    void malformedCodeChallengeIsRefusedByKeycloak() {
+        HttpLogin.Outcome outcome = request(Map.of("requested_actor", TestRealm.PLANNER, "code_challenge", "short"));
+        assertThat(outcome.callback()).as(outcome.toString()).containsEntry("error", "invalid_request")
+                .containsEntry("error_description", "Invalid parameter: code_challenge").doesNotContainKey("code");
+    }
+
+    @Test
+    void unknownAgentIsRefused() {
+        assertRedirectedError(request(Map.of("requested_actor", "no-such-agent")), "invalid_request", "unknown agent");
+    }
+
+    @Test
+    void serviceAccountClientWithoutAgentRoleIsNotAnAgent() {
+        assertRedirectedError(request(Map.of("requested_actor", TestRealm.NOT_AN_AGENT)), "invalid_request", "unknown agent");
+    }
+
+    @Test
+    void publicClientIsNotAnAgent() {
+        assertRedirectedError(request(Map.of("requested_actor", TestRealm.APP)), "invalid_request", "unknown agent");
+    }
+
+    @Test
+    void disabledAgentIsRefused() {
+        realm.admin().updateClient(realm.name(), TestRealm.BOOKING, c -> c.put("enabled", false));
+        try {
+            assertRedirectedError(request(Map.of("requested_actor", TestRealm.BOOKING)), "invalid_request", "unknown agent");
+        } finally {
+            realm.admin().updateClient(realm.name(), TestRealm.BOOKING, c -> c.put("enabled", true));
+        }
+    }
+
+    @Test
+    void appNotOnTheAgentsAllowedListIsUnauthorized() {
+        realm.admin().updateClient(realm.name(), TestRealm.BOOKING,
+                c -> c.with("attributes").put("actorbound.allowed-clients", TestRealm.BACKEND));
+        try {
+            ObjectNode event = assertRedirectedError(request(Map.of("requested_actor", TestRealm.BOOKING)),
+                    "unauthorized_client", "the requested agent does not accept requests from this client");
+            assertThat(event.path("details").path("actor").asText()).isEqualTo(TestRealm.BOOKING);
+        } finally {
+            realm.admin().updateClient(realm.name(), TestRealm.BOOKING,
+                    c -> c.with("attributes").put("actorbound.allowed-clients", TestRealm.APP + "," + TestRealm.BACKEND));
+        }
+    }
+
+    @Test
+    void userDenyingTheAgentGivesAccessDenied() {
+        HttpLogin.Outcome outcome = flow.authorize(OAuth.Pkce.s256(),
+                Map.of("requested_actor", TestRealm.PLANNER, "prompt", "consent"), "cancel");
+
+        assertThat(outcome.callback()).as(outcome.toString()).containsEntry("error", "access_denied")
+                .containsEntry("state", Delegations.STATE).doesNotContainKey("code");
+        ObjectNode event = flow.event("GRANT_CONSENT_ERROR", "the user denied the agent");
+        assertThat(event.path("error").asText()).isEqualTo("consent_denied");
+        assertThat(event.path("details").path("actor").asText()).isEqualTo(TestRealm.PLANNER);
+    }
+
+    @Test
+    void agentCanBeNamedByItsServiceAccountId() {
+        OAuth.Pkce pkce = OAuth.Pkce.s256();
+        HttpLogin.Outcome outcome = flow.authorize(pkce,
+                Map.of("requested_actor", realm.agentServiceAccountId(TestRealm.PLANNER), "prompt", "consent"), "accept");
+
+        OAuth.TokenResponse response = flow.redeem(new Delegations.Code(outcome.code(), pkce), flow.actorToken(TestRealm.PLANNER));
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+    }
+
+    @Test
+    void storedConsentSkipsThePageAndWiderScopeAsksAgain() {
+        flow.delegatedCode(TestRealm.PLANNER);
+
+        OAuth.Pkce pkce = OAuth.Pkce.s256();
+        HttpLogin.Outcome again = flow.authorize(pkce, Map.of("requested_actor", TestRealm.PLANNER), null);
+        assertThat(again.isConsentPage()).isFalse();
+        assertThat(again.code()).as(again.toString()).isNotBlank();
+        OAuth.TokenResponse response = flow.redeem(new Delegations.Code(again.code(), pkce), null);
+        assertThat(response.error()).as("a remembered consent still binds the code to the agent").isEqualTo("invalid_request");
+
+        String wider = realm.oauth().authorizeUrl(realm.name(), TestRealm.APP, TestRealm.REDIRECT_URI, "openid email",
+                Delegations.STATE, OAuth.Pkce.s256(), Map.of("requested_actor", TestRealm.PLANNER));
+        HttpLogin.Outcome widerOutcome = new HttpLogin(TestRealm.REDIRECT_URI).authorize(wider, TestRealm.ALICE,
+                TestRealm.ALICE_PASSWORD, null);
+        assertThat(widerOutcome.isConsentPage()).as(widerOutcome.toString()).isTrue();
+        assertThat(widerOutcome.page()).contains("Trip Planner");
+    }
+
+    @Test
+    void promptNoneWithoutConsentNeedsInteraction() {
+        HttpLogin session = new HttpLogin(TestRealm.REDIRECT_URI);
+        assertThat(session.authorize(flow.authorizeUrl(OAuth.Pkce.s256(), Map.of()), TestRealm.ALICE, TestRealm.ALICE_PASSWORD, null)
+                .code()).isNotBlank();
+
+        HttpLogin.Outcome outcome = session.authorize(flow.authorizeUrl(OAuth.Pkce.s256(),
+                Map.of("requested_actor", TestRealm.BOOKING, "prompt", "none")), TestRealm.ALICE, TestRealm.ALICE_PASSWORD, null);
+
+        assertThat(outcome.callback()).as(outcome.toString()).containsEntry("error", "interaction_required")
+                .containsEntry("state", Delegations.STATE).doesNotContainKey("code");
+    }
+
+    @Test
+    void loginWithoutRequestedActorIsUnchanged() {
+        HttpLogin.Outcome outcome = flow.authorize(OAuth.Pkce.s256(), Map.of(), null);
+        assertThat(outcome.isConsentPage()).isFalse();
+        assertThat(outcome.code()).isNotBlank();
+    }
+
+    @Test
+    void disabledConsentStepFailsClosed(KeycloakServer server) {
+        try (TestRealm other = TestRealm.create(server)) {
+            String path = "/realms/" + other.name() + "/authentication/required-actions/actorbound-agent-consent";
+            ObjectNode action = (ObjectNode) other.admin().get(path).body();
+            action.put("enabled", false);
+            assertThat(other.admin().put(path, action).ok()).isTrue();
+            Delegations otherFlow = new Delegations(other);
+
+            HttpLogin.Outcome outcome = otherFlow.authorize(Map.of("requested_actor", TestRealm.PLANNER));
+
+            String description = "agent delegation is not enabled in this realm (the agent consent required action is disabled)";
+            assertThat(outcome.callback()).as(outcome.toString()).containsEntry("error", "invalid_request")
+                    .containsEntry("error_description", description).doesNotContainKey("code");
+            assertThat(otherFlow.event("LOGIN_ERROR", description)).isNotNull();
+        }
+    }
+}

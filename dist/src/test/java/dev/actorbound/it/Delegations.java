@@ -1,0 +1,102 @@
+package dev.actorbound.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** The moves of the actor-bound code flow against one {@link TestRealm}, shared by the delegation ITs. */
+final class Delegations {
+
+    static final String STATE = "state-xyz";
+    static final Map<String, String> SECRETS = Map.of(TestRealm.PLANNER, TestRealm.PLANNER_SECRET,
+            TestRealm.BOOKING, TestRealm.BOOKING_SECRET, TestRealm.NOT_AN_AGENT, TestRealm.NOT_AN_AGENT_SECRET);
+
+    /** A code and the PKCE pair it was requested with. */
+    record Code(String value, OAuth.Pkce pkce) {
+    }
+
+    private final TestRealm realm;
+
+    Delegations(TestRealm realm) {
+        this.realm = realm;
+    }
+
+    String authorizeUrl(OAuth.Pkce pkce, Map<String, String> extra) {
+        return realm.oauth().authorizeUrl(realm.name(), TestRealm.APP, TestRealm.REDIRECT_URI, "openid", STATE, pkce, extra);
+    }
+
+    /** A fresh browser-less session: logs alice in and answers the consent page with {@code decision}. */
+    HttpLogin.Outcome authorize(OAuth.Pkce pkce, Map<String, String> extra, String decision) {
+        return new HttpLogin(TestRealm.REDIRECT_URI).authorize(authorizeUrl(pkce, extra), TestRealm.ALICE,
+                TestRealm.ALICE_PASSWORD, decision);
+    }
+
+    HttpLogin.Outcome authorize(Map<String, String> extra) {
+        return authorize(OAuth.Pkce.s256(), extra, "accept");
+    }
+
+    /** A code alice consented to for {@code agent} (prompt=consent, so the consent page is really answered). */
+    Code delegatedCode(String agent) {
+        OAuth.Pkce pkce = OAuth.Pkce.s256();
+        HttpLogin.Outcome outcome = authorize(pkce, Map.of("requested_actor", agent, "prompt", "consent"), "accept");
+        assertThat(outcome.code()).as("code for %s: %s", agent, outcome).isNotBlank();
+        return new Code(outcome.code(), pkce);
+    }
+
+    Code plainCode() {
+        OAuth.Pkce pkce = OAuth.Pkce.s256();
+        HttpLogin.Outcome outcome = authorize(pkce, Map.of(), null);
+        assertThat(outcome.code()).as("plain code: %s", outcome).isNotBlank();
+        return new Code(outcome.code(), pkce);
+    }
+
+    String actorToken(String agent) {
+        return realm.oauth().clientCredentialsToken(realm.name(), agent, SECRETS.get(agent));
+    }
+
+    OAuth.TokenResponse redeem(Code code, String actorToken) {
+        return redeem(code, actorToken, Map.of());
+    }
+
+    OAuth.TokenResponse redeem(Code code, String actorToken, Map<String, String> extra) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "authorization_code");
+        form.put("client_id", TestRealm.APP);
+        form.put("code", code.value());
+        form.put("redirect_uri", TestRealm.REDIRECT_URI);
+        form.put("code_verifier", code.pkce().verifier());
+        if (actorToken != null) {
+            form.put("actor_token", actorToken);
+            form.put("actor_token_type", OAuth.ACCESS_TOKEN_TYPE);
+        }
+        form.putAll(extra);
+        return realm.oauth().token(realm.name(), form, null, null);
+    }
+
+    /** The newest stored event of {@code type} whose reason contains {@code reason}; fails when there is none. */
+    ObjectNode event(String type, String reason) {
+        return realm.admin().events(realm.name(), type).stream()
+                .filter(e -> e.path("details").path("reason").asText("").contains(reason))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type + " event with reason '" + reason + "' in "
+                        + realm.admin().events(realm.name(), type)));
+    }
+
+    /** Asserts a token-endpoint refusal the way a client and an auditor see it. */
+    void assertRefused(OAuth.TokenResponse response, String error, String description, String eventError, String actor) {
+        assertThat(response.status()).as(response.toString()).isEqualTo(400);
+        assertThat(response.error()).isEqualTo(error);
+        assertThat(response.errorDescription()).isEqualTo(description);
+        assertThat(response.body().has("access_token")).isFalse();
+        assertThat(response.headers().firstValue("Cache-Control").orElse("")).contains("no-store");
+        ObjectNode event = event("CODE_TO_TOKEN_ERROR", description);
+        assertThat(event.path("error").asText()).isEqualTo(eventError);
+        if (actor != null) {
+            assertThat(event.path("details").path("actor").asText()).isEqualTo(actor);
+        }
+        assertThat(event.toString()).doesNotContain("eyJ");
+    }
+}

@@ -1,0 +1,199 @@
+package dev.actorbound.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * {@code bin/kc.sh start-dev} on free ports, its output in {@code keycloak-it.log} beside the distribution. Closed by
+ * JUnit at the end of the run (it sits in the root store), or by a shutdown hook if the JVM exits first.
+ */
+final class KeycloakProcess implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Process process;
+    private final int httpPort;
+    private final int managementPort;
+    private final Path logFile;
+    private final Admin admin;
+    private final Thread shutdownHook;
+
+    private KeycloakProcess(Process process, int httpPort, int managementPort, Path logFile) {
+        this.process = process;
+        this.httpPort = httpPort;
+        this.managementPort = managementPort;
+        this.logFile = logFile;
+        this.admin = new Admin(baseUrl(), "admin", "admin");
+        this.shutdownHook = new Thread(this::stop, "keycloak-it-stop");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    static KeycloakProcess start() {
+        Path home = Path.of(requiredProperty("keycloak.home")).toAbsolutePath();
+        Path kcSh = home.resolve("bin/kc.sh");
+        if (!Files.isExecutable(kcSh)) {
+            throw new IllegalStateException(kcSh + " is missing: run `./mvnw verify` (its package phase unpacks Keycloak)");
+        }
+        Path log = home.getParent().resolve("keycloak-it.log");
+        int http = freePort();
+        int management = freePort();
+        List<String> command = new ArrayList<>(List.of(kcSh.toString(), "start-dev",
+                "--http-port=" + http, "--http-management-port=" + management, "--health-enabled=true",
+                "--features=declarative-ui"));
+        command.addAll(databaseOptions());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
+        builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", "admin");
+        KeycloakProcess server;
+        try {
+            server = new KeycloakProcess(builder.start(), http, management, log);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + kcSh, e);
+        }
+        server.awaitReady();
+        return server;
+    }
+
+    String baseUrl() {
+        return "http://localhost:" + httpPort;
+    }
+
+    Path logFile() {
+        return logFile;
+    }
+
+    Admin admin() {
+        return admin;
+    }
+
+    String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(cannot read " + logFile + ": " + e + ")";
+        }
+    }
+
+    private String logErrors(int max) {
+        try (Stream<String> lines = Files.lines(logFile, StandardCharsets.UTF_8)) {
+            return lines.filter(line -> line.contains(" ERROR ")).limit(max).collect(Collectors.joining("\n"));
+        } catch (IOException | UncheckedIOException e) {
+            return "(cannot read " + logFile + ": " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is already exiting and runs the hook itself
+        }
+    }
+
+    private static List<String> databaseOptions() {
+        String db = property("it.db", "dev-mem");
+        if (!db.equals("postgres")) {
+            return List.of("--db=" + db);
+        }
+        return List.of("--db=postgres", "--db-url=" + requiredProperty("it.db.url"),
+                "--db-username=" + requiredProperty("it.db.username"),
+                "--db-password=" + requiredProperty("it.db.password"));
+    }
+
+    private void awaitReady() {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + "/health/ready"))
+                .timeout(Duration.ofSeconds(5)).GET().build();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw failure("Keycloak exited with status " + process.exitValue() + " before it was ready");
+            }
+            try {
+                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+                Thread.sleep(500);
+            } catch (IOException notListeningYet) {
+                sleepQuietly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failure("interrupted while waiting for Keycloak");
+            }
+        }
+        throw failure("Keycloak was not ready within " + START_TIMEOUT.toSeconds() + " s");
+    }
+
+    private IllegalStateException failure(String message) {
+        stop();
+        return new IllegalStateException(message + "; errors in " + logFile + ":\n" + logErrors(10)
+                + "\nlast lines:\n" + logTail(40));
+    }
+
+    /** kc.sh forwards TERM to the JVM, which shuts down cleanly; whatever is left after the timeout is killed. */
+    private synchronized void stop() {
+        if (!process.isAlive()) {
+            return;
+        }
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                descendants.forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port", e);
+        }
+    }
+
+    private static String property(String name, String fallback) {
+        String value = System.getProperty(name);
+        return value == null || value.isBlank() ? fallback : value.trim();
+    }
+
+    private static String requiredProperty(String name) {
+        String value = property(name, null);
+        if (value == null) {
+            throw new IllegalStateException("system property " + name + " is not set (the dist POM passes it to the tests)");
+        }
+        return value;
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.actorbound.it;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * One real Keycloak (the unpacked distribution with our jar in {@code providers/}) per test JVM, shared by every IT
+ * class annotated {@code @ExtendWith(KeycloakServer.class)}. The process lives in the root store, which closes it
+ * when the whole run ends. {@code @BeforeAll} and test methods may take a {@code KeycloakServer} parameter.
+ */
+public final class KeycloakServer implements BeforeAllCallback, ParameterResolver {
+
+    private KeycloakProcess process;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        process = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                .getOrComputeIfAbsent(KeycloakProcess.class, key -> KeycloakProcess.start(), KeycloakProcess.class);
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == KeycloakServer.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        if (process == null) {
+            beforeAll(context);
+        }
+        return this;
+    }
+
+    /** {@code http://localhost:<port>}, without a trailing slash. */
+    public String baseUrl() {
+        return process().baseUrl();
+    }
+
+    /** The server's combined stdout and stderr: {@code dist/target/keycloak-it.log}. */
+    public Path logFile() {
+        return process().logFile();
+    }
+
+    /** The last {@code lines} lines of the server log, for failure messages. */
+    public String logTail(int lines) {
+        return process().logTail(lines);
+    }
+
+    /** An admin REST client logged in as the bootstrap admin of the master realm. */
+    public Admin admin() {
+        return process().admin();
+    }
+
+    public OAuth oauth() {
+        return new OAuth(baseUrl());
+    }
+
+    private KeycloakProcess process() {
+        if (process == null) {
+            throw new IllegalStateException("Keycloak is not started: use @ExtendWith(KeycloakServer.class) and take it as a parameter");
+        }
+        return process;
+    }
+}

@@ -1,0 +1,160 @@
+package dev.actorbound.it;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A fresh realm per test class (random name {@code it-<8 hex>}), with user events stored:
+ * <ul>
+ * <li>realm roles {@code reader}, {@code writer} and {@code ai-agent};</li>
+ * <li>users {@code alice} / {@code alice-password} (reader, writer) and {@code bob} / {@code bob-password} (reader);</li>
+ * <li>apps {@code travel-planner} (public) and {@code travel-backend} (confidential), redirect URI {@link #REDIRECT_URI};</li>
+ * <li>agents {@code planner-agent} (scope: reader) and {@code booking-agent} (scope: writer), both accepting both
+ *     apps, and {@code not-an-agent}, a service account without the {@code ai-agent} role.</li>
+ * </ul>
+ */
+public final class TestRealm implements AutoCloseable {
+
+    public static final String REDIRECT_URI = "http://localhost:8089/callback";
+    public static final String AGENT_ROLE = "ai-agent";
+
+    public static final String APP = "travel-planner";
+    public static final String BACKEND = "travel-backend";
+    public static final String BACKEND_SECRET = "backend-secret";
+    public static final String PLANNER = "planner-agent";
+    public static final String PLANNER_SECRET = "planner-secret";
+    public static final String BOOKING = "booking-agent";
+    public static final String BOOKING_SECRET = "booking-secret";
+    public static final String NOT_AN_AGENT = "not-an-agent";
+    public static final String NOT_AN_AGENT_SECRET = "plain-secret";
+    public static final String ALICE = "alice";
+    public static final String ALICE_PASSWORD = "alice-password";
+    public static final String BOB = "bob";
+    public static final String BOB_PASSWORD = "bob-password";
+
+    /** Stock event types the extension reports through (it adds details, never new types). */
+    static final List<String> EVENT_TYPES = List.of("LOGIN", "LOGIN_ERROR", "CODE_TO_TOKEN", "CODE_TO_TOKEN_ERROR",
+            "REFRESH_TOKEN", "REFRESH_TOKEN_ERROR", "TOKEN_EXCHANGE", "TOKEN_EXCHANGE_ERROR", "GRANT_CONSENT",
+            "GRANT_CONSENT_ERROR", "UPDATE_CONSENT", "UPDATE_CONSENT_ERROR", "REVOKE_GRANT", "REVOKE_GRANT_ERROR",
+            "INTROSPECT_TOKEN", "INTROSPECT_TOKEN_ERROR", "CUSTOM_REQUIRED_ACTION", "CUSTOM_REQUIRED_ACTION_ERROR",
+            "CLIENT_LOGIN", "CLIENT_LOGIN_ERROR", "LOGOUT", "LOGOUT_ERROR", "PUSHED_AUTHORIZATION_REQUEST",
+            "PUSHED_AUTHORIZATION_REQUEST_ERROR", "USER_INFO_REQUEST", "USER_INFO_REQUEST_ERROR");
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final KeycloakServer server;
+    private final String name;
+    private final boolean agentRoleCreatedByExtension;
+    private final Map<String, String> userIds = new LinkedHashMap<>();
+
+    private TestRealm(KeycloakServer server, String name, boolean agentRoleCreatedByExtension) {
+        this.server = server;
+        this.name = name;
+        this.agentRoleCreatedByExtension = agentRoleCreatedByExtension;
+    }
+
+    public static TestRealm create(KeycloakServer server) {
+        Admin admin = server.admin();
+        byte[] suffix = new byte[4];
+        RANDOM.nextBytes(suffix);
+        String name = "it-" + HexFormat.of().formatHex(suffix);
+        admin.createRealm(Map.of("realm", name, "enabled", true, "eventsEnabled", true,
+                "enabledEventTypes", EVENT_TYPES,
+                "roles", Map.of("realm", List.of(Map.of("name", "reader"), Map.of("name", "writer")))));
+        boolean byExtension = admin.realmRoleExists(name, AGENT_ROLE);
+        TestRealm realm = new TestRealm(server, name, byExtension);
+        try {
+            if (!byExtension) {
+                admin.createRealmRole(name, AGENT_ROLE);
+            }
+            realm.populate(admin);
+        } catch (RuntimeException e) {
+            realm.close();
+            throw e;
+        }
+        return realm;
+    }
+
+    private void populate(Admin admin) {
+        admin.createClient(name, Map.of("clientId", APP, "publicClient", true, "standardFlowEnabled", true,
+                "directAccessGrantsEnabled", false, "redirectUris", List.of(REDIRECT_URI)));
+        admin.createClient(name, Map.of("clientId", BACKEND, "publicClient", false, "secret", BACKEND_SECRET,
+                "standardFlowEnabled", true, "directAccessGrantsEnabled", false, "redirectUris", List.of(REDIRECT_URI)));
+        createAgent(admin, PLANNER, PLANNER_SECRET, "Trip Planner", "Plans trips and proposes itineraries.", "reader");
+        createAgent(admin, BOOKING, BOOKING_SECRET, "Booking Agent", "Books flights and hotels for approved trips.", "writer");
+        admin.createClient(name, Map.of("clientId", NOT_AN_AGENT, "publicClient", false, "secret", NOT_AN_AGENT_SECRET,
+                "serviceAccountsEnabled", true, "standardFlowEnabled", false, "directAccessGrantsEnabled", false));
+        userIds.put(ALICE, admin.createUser(name, ALICE, ALICE_PASSWORD, "reader", "writer"));
+        userIds.put(BOB, admin.createUser(name, BOB, BOB_PASSWORD, "reader"));
+    }
+
+    private void createAgent(Admin admin, String clientId, String secret, String displayName, String description,
+                             String scopeRole) {
+        Map<String, Object> client = new LinkedHashMap<>();
+        client.put("clientId", clientId);
+        client.put("name", displayName);
+        client.put("description", description);
+        client.put("publicClient", false);
+        client.put("secret", secret);
+        client.put("serviceAccountsEnabled", true);
+        client.put("standardFlowEnabled", false);
+        client.put("directAccessGrantsEnabled", false);
+        client.put("fullScopeAllowed", false);
+        client.put("attributes", Map.of("actorbound.allowed-clients", APP + "," + BACKEND));
+        admin.createClient(name, client);
+        admin.addClientScopeMappingRealmRoles(name, clientId, scopeRole);
+        admin.addRealmRolesToUser(name, admin.serviceAccountUserId(name, clientId), AGENT_ROLE);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** {@code http://localhost:<port>/realms/<name>}, the {@code iss} of the realm's tokens. */
+    public String issuer() {
+        return server.baseUrl() + "/realms/" + name;
+    }
+
+    public String jwksUrl() {
+        return oauth().jwksUrl(name);
+    }
+
+    public Admin admin() {
+        return server.admin();
+    }
+
+    public OAuth oauth() {
+        return server.oauth();
+    }
+
+    public KeycloakServer server() {
+        return server;
+    }
+
+    /** The id of the agent client's service-account user: the {@code sub} of its tokens and of {@code act}. */
+    public String agentServiceAccountId(String clientId) {
+        return admin().serviceAccountUserId(name, clientId);
+    }
+
+    public String userId(String username) {
+        String id = userIds.get(username);
+        if (id == null) {
+            throw new IllegalArgumentException("no user " + username + " in the test realm");
+        }
+        return id;
+    }
+
+    /** Whether the realm already had the {@code ai-agent} role when created, i.e. the extension added it. */
+    public boolean agentRoleCreatedByExtension() {
+        return agentRoleCreatedByExtension;
+    }
+
+    /** Deletes the realm. */
+    @Override
+    public void close() {
+        admin().deleteRealm(name);
+    }
+}
