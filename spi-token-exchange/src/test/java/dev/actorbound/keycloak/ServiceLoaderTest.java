@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.keycloak.authentication.RequiredActionFactory;
+import org.keycloak.protocol.oidc.TokenExchangeProviderFactory;
 import org.keycloak.protocol.oidc.TokenIntrospectionProviderFactory;
 import org.keycloak.protocol.oidc.endpoints.AuthorizationEndpointCheckProviderFactory;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantTypeFactory;
@@ -31,7 +32,8 @@ class ServiceLoaderTest {
                 Arguments.of(OAuth2GrantTypeFactory.class, List.of("authorization_code")),
                 Arguments.of(TokenPostProcessorFactory.class, List.of("actorbound-act-claim")),
                 Arguments.of(TokenIntrospectionProviderFactory.class, List.of("access_token")),
-                Arguments.of(WellKnownProviderFactory.class, List.of("actorbound-openid-configuration")));
+                Arguments.of(WellKnownProviderFactory.class, List.of("actorbound-openid-configuration")),
+                Arguments.of(TokenExchangeProviderFactory.class, List.of("actorbound-delegation")));
     }
 
     /**

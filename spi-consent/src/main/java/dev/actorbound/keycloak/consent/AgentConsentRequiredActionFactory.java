@@ -34,8 +34,10 @@ public final class AgentConsentRequiredActionFactory implements RequiredActionFa
         factory.register(setup::onEvent);
     }
 
-    public ActorboundOptions options() {
-        return options;
+    /** The server-wide options, for the token-side factories (read in their postInit). */
+    public static ActorboundOptions options(KeycloakSessionFactory factory) {
+        return factory.getProviderFactory(RequiredActionProvider.class, PROVIDER_ID)
+                instanceof AgentConsentRequiredActionFactory consent ? consent.options : ActorboundOptions.DEFAULTS;
     }
 
     @Override

@@ -30,6 +30,27 @@ public record ActorChain(List<Actor> actors) {
         return actors.get(0);
     }
 
+    /** The first agent of the chain: the one the user consented to. */
+    public Actor root() {
+        return actors.get(actors.size() - 1);
+    }
+
+    public int depth() {
+        return actors.size();
+    }
+
+    public boolean contains(String clientId) {
+        return actors.stream().anyMatch(actor -> actor.clientId().equals(clientId));
+    }
+
+    /** The chain after {@code actor} takes over: it becomes the outermost, acting actor. */
+    public ActorChain handedTo(Actor actor) {
+        List<Actor> next = new ArrayList<>(actors.size() + 1);
+        next.add(actor);
+        next.addAll(actors);
+        return new ActorChain(next);
+    }
+
     public Map<String, Object> toClaim() {
         Map<String, Object> inner = null;
         for (int i = actors.size() - 1; i >= 0; i--) {

@@ -4,8 +4,10 @@ import java.util.Map;
 
 import dev.actorbound.keycloak.chain.ActorChain;
 import dev.actorbound.keycloak.chain.Delegation;
+import org.keycloak.common.util.Time;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientSessionContext;
+import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.protocol.oidc.token.TokenPostProcessor;
@@ -20,26 +22,43 @@ public final class ActClaimPostProcessor implements TokenPostProcessor {
 
     static final String CLIENT_ID_CLAIM = "client_id";
 
+    private final KeycloakSession session;
+
+    ActClaimPostProcessor(KeycloakSession session) {
+        this.session = session;
+    }
+
     @Override
     public void process(TokenPostProcessorContext context) {
-        ClientSessionContext clientSessionCtx = context.clientSessionCtx();
         AccessToken token = context.accessToken();
-        Delegation delegation = clientSessionCtx == null ? null : clientSessionCtx.getAttribute(Delegation.ATTRIBUTE, Delegation.class);
+        Delegation delegation = delegationOf(context.clientSessionCtx());
         if (delegation == null || token == null) {
             return;
         }
         token.getOtherClaims().put(ActorChain.CLAIM, delegation.chain().toClaim());
         // RFC 9068: the client the token was issued to; resource servers read it beside act.sub.
         token.getOtherClaims().put(CLIENT_ID_CLAIM, token.getIssuedFor());
-        capLifetime(token, delegation.lifetimeSeconds());
-        RealmModel realm = clientSessionCtx.getClientSession().getRealm();
-        ClientModel agent = realm.getClientByClientId(delegation.chain().current().clientId());
-        narrowRoles(token, realm, agent);
+        token.getOtherClaims().put(Delegation.ORIGIN_CLAIM, delegation.originClientId());
+        capLifetime(token, delegation);
+        RealmModel realm = session.getContext().getRealm();
+        narrowRoles(token, realm, realm.getClientByClientId(delegation.chain().current().clientId()));
+        if (delegation.ceiling() != null) {
+            delegation.ceiling().applyTo(token);
+        }
     }
 
-    private static void capLifetime(AccessToken token, int lifetimeSeconds) {
-        long issuedAt = token.getIat() == null ? org.keycloak.common.util.Time.currentTime() : token.getIat();
-        long cap = issuedAt + lifetimeSeconds;
+    /** The code grant marks its client-session context; the exchange, whose context Keycloak builds, marks the request. */
+    private Delegation delegationOf(ClientSessionContext clientSessionCtx) {
+        Delegation fromContext = clientSessionCtx == null ? null : clientSessionCtx.getAttribute(Delegation.ATTRIBUTE, Delegation.class);
+        return fromContext != null ? fromContext : session.getAttribute(Delegation.ATTRIBUTE, Delegation.class);
+    }
+
+    private static void capLifetime(AccessToken token, Delegation delegation) {
+        long issuedAt = token.getIat() == null ? Time.currentTime() : token.getIat();
+        long cap = issuedAt + delegation.lifetimeSeconds();
+        if (delegation.notAfter() != null) {
+            cap = Math.min(cap, delegation.notAfter());
+        }
         if (token.getExp() == null || token.getExp() > cap) {
             token.exp(cap);
         }

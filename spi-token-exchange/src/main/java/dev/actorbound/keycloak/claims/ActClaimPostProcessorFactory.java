@@ -7,11 +7,9 @@ import org.keycloak.protocol.oidc.token.TokenPostProcessorFactory;
 public final class ActClaimPostProcessorFactory implements TokenPostProcessorFactory {
 
     public static final String PROVIDER_ID = "actorbound-act-claim";
-    private static final ActClaimPostProcessor INSTANCE = new ActClaimPostProcessor();
-
     @Override
     public TokenPostProcessor create(KeycloakSession session) {
-        return INSTANCE;
+        return new ActClaimPostProcessor(session);
     }
 
     @Override

@@ -26,6 +26,7 @@ import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.protocol.oidc.grants.AuthorizationCodeGrantType;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.services.CorsErrorResponseException;
+import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 
 /**
@@ -78,7 +79,8 @@ public final class ActorBoundCodeGrantType extends AuthorizationCodeGrantType {
         ActorChain chain = ActorChain.of(new Actor(agent.serviceAccountId(), agent.clientId()));
         event.detail(AuditDetails.ACTOR_CHAIN, chain.serialize());
         clientSessionCtx.setAttribute(Delegation.ATTRIBUTE,
-                new Delegation(chain, agent.settings().tokenLifespan().orElse(options.delegatedTokenLifetime())));
+                new Delegation(chain, agent.settings().tokenLifespan().orElse(options.delegatedTokenLifetime()), null, null,
+                        client.getClientId()));
         return super.createTokenResponseBuilder(user, userSession, clientSessionCtx, scopeParam, clientPolicyContextGenerator);
     }
 
@@ -111,7 +113,8 @@ public final class ActorBoundCodeGrantType extends AuthorizationCodeGrantType {
     }
 
     private void checkActorToken(DelegationBinding binding) {
-        AccessToken actorToken = new ActorTokenVerifier(session, realm).verify(actorParameters.token())
+        AccessToken actorToken = new RealmTokenVerifier(session, realm).verify(actorParameters.token())
+                .map(AuthenticationManager.AuthResult::token)
                 .orElseThrow(() -> fail(OAuthErrorException.INVALID_GRANT, Errors.INVALID_TOKEN,
                         "actor_token is not a valid, active access token of this realm"));
         if (actorToken.getOtherClaims().containsKey(ActorChain.CLAIM)) {

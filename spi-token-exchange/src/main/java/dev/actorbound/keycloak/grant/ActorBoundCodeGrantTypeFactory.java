@@ -4,7 +4,6 @@ import dev.actorbound.keycloak.consent.ActorboundOptions;
 import dev.actorbound.keycloak.consent.AgentConsentRequiredActionFactory;
 import org.keycloak.Config;
 import org.keycloak.OAuth2Constants;
-import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.protocol.oidc.grants.AuthorizationCodeGrantTypeFactory;
@@ -30,10 +29,7 @@ public final class ActorBoundCodeGrantTypeFactory implements OAuth2GrantTypeFact
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        if (factory.getProviderFactory(RequiredActionProvider.class, AgentConsentRequiredActionFactory.PROVIDER_ID)
-                instanceof AgentConsentRequiredActionFactory consent) {
-            options = consent.options();
-        }
+        options = AgentConsentRequiredActionFactory.options(factory);
     }
 
     @Override

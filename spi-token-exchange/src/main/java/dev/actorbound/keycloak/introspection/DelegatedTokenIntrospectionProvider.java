@@ -6,6 +6,7 @@ import dev.actorbound.keycloak.agent.Agent;
 import dev.actorbound.keycloak.agent.AgentResolver;
 import dev.actorbound.keycloak.agent.AuditDetails;
 import dev.actorbound.keycloak.chain.ActorChain;
+import dev.actorbound.keycloak.chain.Delegation;
 import dev.actorbound.keycloak.consent.UserAttributeConsentStore;
 import org.keycloak.events.Details;
 import org.keycloak.models.ClientModel;
@@ -42,11 +43,15 @@ public final class DelegatedTokenIntrospectionProvider extends AccessTokenIntros
         return true;
     }
 
+    /** Every actor still an agent, and the user's consent to the first one, through the origin app, still there. */
     private boolean delegationStillValid(ActorChain chain) {
-        Optional<Agent> agent = new AgentResolver(session, realm).byClientId(chain.current().clientId())
-                .filter(a -> a.serviceAccountId().equals(chain.current().sub()));
-        ClientModel app = realm.getClientByClientId(token.getIssuedFor());
-        return agent.isPresent() && app != null
-                && new UserAttributeConsentStore(session).find(user, app.getId(), agent.get().clientUuid()).isPresent();
+        AgentResolver agents = new AgentResolver(session, realm);
+        boolean allLive = chain.actors().stream().allMatch(actor -> agents.byClientId(actor.clientId())
+                .filter(a -> a.serviceAccountId().equals(actor.sub())).isPresent());
+        Optional<Agent> root = agents.byClientId(chain.root().clientId());
+        Object origin = token.getOtherClaims().getOrDefault(Delegation.ORIGIN_CLAIM, token.getIssuedFor());
+        ClientModel app = origin instanceof String clientId ? realm.getClientByClientId(clientId) : null;
+        return allLive && root.isPresent() && app != null
+                && new UserAttributeConsentStore(session).find(user, app.getId(), root.get().clientUuid()).isPresent();
     }
 }

@@ -2,31 +2,31 @@ package dev.actorbound.keycloak.grant;
 
 import java.util.Optional;
 
+import org.keycloak.Token;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
-import org.keycloak.representations.AccessToken;
-import org.keycloak.Token;
 import org.keycloak.services.managers.AuthenticationManager;
+import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 
 /**
- * Verifies an actor token the way Keycloak verifies bearer tokens for its own APIs: signature with the realm's
+ * Verifies an access token the way Keycloak verifies bearer tokens for its own APIs: signature with the realm's
  * keys for the algorithm in the header (no {@code none}, no HS/RS confusion), issuer of this realm, type
- * Bearer, not expired, not revoked, client and session still valid.
+ * Bearer, not expired, not revoked, client, user and session still valid.
  */
-public final class ActorTokenVerifier {
+public final class RealmTokenVerifier {
 
     private final KeycloakSession session;
     private final RealmModel realm;
 
-    public ActorTokenVerifier(KeycloakSession session, RealmModel realm) {
+    public RealmTokenVerifier(KeycloakSession session, RealmModel realm) {
         this.session = session;
         this.realm = realm;
     }
 
-    public Optional<AccessToken> verify(String tokenString) {
+    public Optional<AuthResult> verify(String tokenString) {
         // verifyIdentityToken sets the verified token's client, bearer and session on the context; the
         // request being served is someone else's, so everything is put back.
         KeycloakContext context = session.getContext();
@@ -34,10 +34,8 @@ public final class ActorTokenVerifier {
         Token bearer = context.getBearerToken();
         UserSessionModel userSession = context.getUserSession();
         try {
-            AuthenticationManager.AuthResult result = AuthenticationManager.verifyIdentityToken(session, realm,
-                    context.getUri(), context.getConnection(), true, true, null, false, tokenString,
-                    context.getRequestHeaders(), verifier -> { });
-            return Optional.ofNullable(result).map(AuthenticationManager.AuthResult::token);
+            return Optional.ofNullable(AuthenticationManager.verifyIdentityToken(session, realm, context.getUri(),
+                    context.getConnection(), true, true, null, false, tokenString, context.getRequestHeaders(), verifier -> { }));
         } catch (RuntimeException e) {
             return Optional.empty();
         } finally {

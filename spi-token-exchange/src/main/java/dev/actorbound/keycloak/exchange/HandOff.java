@@ -1,0 +1,120 @@
+package dev.actorbound.keycloak.exchange;
+
+import java.util.Map;
+import java.util.Optional;
+
+import dev.actorbound.keycloak.agent.Agent;
+import dev.actorbound.keycloak.agent.AgentResolver;
+import dev.actorbound.keycloak.chain.Actor;
+import dev.actorbound.keycloak.chain.ActorChain;
+import dev.actorbound.keycloak.chain.Delegation;
+import dev.actorbound.keycloak.consent.ActorboundOptions;
+import dev.actorbound.keycloak.consent.UserAttributeConsentStore;
+import org.keycloak.OAuthErrorException;
+import org.keycloak.events.Errors;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.representations.AccessToken;
+
+/**
+ * Decides whether the requesting agent may take over from the subject token's current actor, against live
+ * state: the user's consent for the first agent, each actor's allowed hand-offs, loops and depth.
+ */
+final class HandOff {
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final ActorboundOptions options;
+    private final ExchangeFailure failure;
+    private ActorChain chain;
+    private String originClientId;
+
+    HandOff(KeycloakSession session, RealmModel realm, ActorboundOptions options, ExchangeFailure failure) {
+        this.session = session;
+        this.realm = realm;
+        this.options = options;
+        this.failure = failure;
+    }
+
+    HandOff decide(AccessToken subject, UserModel user, Agent requester) {
+        Actor newActor = new Actor(requester.serviceAccountId(), requester.clientId());
+        Object claim = subject.getOtherClaims().get(ActorChain.CLAIM);
+        if (claim == null) {
+            firstHop(subject, user, requester);
+            chain = ActorChain.of(newActor);
+        } else {
+            ActorChain current = ActorChain.fromClaim(claim);
+            if (current == null) {
+                throw failure.refuse(OAuthErrorException.INVALID_GRANT, Errors.INVALID_TOKEN,
+                        "subject_token carries a malformed act claim");
+            }
+            nextHop(subject, user, requester, current);
+            chain = current.handedTo(newActor);
+        }
+        requireDepth(requester);
+        return this;
+    }
+
+    ActorChain chain() {
+        return chain;
+    }
+
+    String originClientId() {
+        return originClientId;
+    }
+
+    private void firstHop(AccessToken subject, UserModel user, Agent requester) {
+        ClientModel app = realm.getClientByClientId(subject.getIssuedFor());
+        if (app == null || !requester.settings().acceptsClient(app.getClientId())) {
+            throw failure.refuse(OAuthErrorException.INVALID_GRANT, Errors.NOT_ALLOWED,
+                    "the agent does not accept requests from the subject token's client");
+        }
+        if (new UserAttributeConsentStore(session).find(user, app.getId(), requester.clientUuid()).isEmpty()) {
+            throw failure.refuse(OAuthErrorException.INVALID_GRANT, "consent_missing",
+                    "the user has not consented to this agent for the subject token's client");
+        }
+        originClientId = app.getClientId();
+    }
+
+    private void nextHop(AccessToken subject, UserModel user, Agent requester, ActorChain current) {
+        if (current.contains(requester.clientId())) {
+            throw failure.refuse(OAuthErrorException.INVALID_REQUEST, "delegation_loop", "the agent is already in the delegation chain");
+        }
+        AgentResolver agents = new AgentResolver(session, realm);
+        Agent acting = live(agents, current.current()).orElseThrow(() -> failure.refuse(OAuthErrorException.INVALID_GRANT,
+                "agent_unavailable", "the current actor is no longer an available agent"));
+        if (!acting.settings().delegates().contains(requester.clientId()) && !mayActNames(subject, requester)) {
+            throw failure.refuse(OAuthErrorException.INVALID_GRANT, Errors.NOT_ALLOWED,
+                    "the current actor may not hand off to this agent");
+        }
+        Object origin = subject.getOtherClaims().get(Delegation.ORIGIN_CLAIM);
+        ClientModel app = origin instanceof String clientId ? realm.getClientByClientId(clientId) : null;
+        Optional<Agent> root = live(agents, current.root());
+        if (app == null || root.isEmpty()
+                || new UserAttributeConsentStore(session).find(user, app.getId(), root.get().clientUuid()).isEmpty()) {
+            throw failure.refuse(OAuthErrorException.INVALID_GRANT, "consent_revoked",
+                    "the user's consent for this delegation was revoked");
+        }
+        originClientId = app.getClientId();
+    }
+
+    private static Optional<Agent> live(AgentResolver agents, Actor actor) {
+        return agents.byClientId(actor.clientId()).filter(agent -> agent.serviceAccountId().equals(actor.sub()));
+    }
+
+    /** RFC 8693 §4.4: the subject token itself may name who may act next. */
+    private static boolean mayActNames(AccessToken subject, Agent requester) {
+        return subject.getOtherClaims().get("may_act") instanceof Map<?, ?> mayAct
+                && (requester.clientId().equals(mayAct.get("client_id")) || requester.serviceAccountId().equals(mayAct.get("sub")));
+    }
+
+    private void requireDepth(Agent requester) {
+        int max = Math.min(options.maxChainDepth(), requester.settings().maxChainDepth().orElse(options.maxChainDepth()));
+        if (chain.depth() > max) {
+            throw failure.refuse(OAuthErrorException.INVALID_REQUEST, "delegation_too_deep",
+                    "the delegation chain would exceed its maximum depth of " + max);
+        }
+    }
+}
