@@ -1,10 +1,15 @@
 package dev.actorbound.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * A fresh realm per test class (random name {@code it-<8 hex>}), with user events stored:
@@ -20,6 +25,8 @@ public final class TestRealm implements AutoCloseable {
 
     public static final String REDIRECT_URI = "http://localhost:8089/callback";
     public static final String AGENT_ROLE = "ai-agent";
+    /** User attributes of the extension's consent store (one per app and agent). */
+    public static final String CONSENT_PREFIX = "actorbound.consent.";
 
     public static final String APP = "travel-planner";
     public static final String BACKEND = "travel-backend";
@@ -145,6 +152,32 @@ public final class TestRealm implements AutoCloseable {
             throw new IllegalArgumentException("no user " + username + " in the test realm");
         }
         return id;
+    }
+
+    /**
+     * Deletes every agent consent stored for {@code username}, the way an admin editing the user would, and checks
+     * that there was one to delete.
+     */
+    public void removeStoredConsents(String username) {
+        // The consent store lives in unmanaged user attributes, which admins only see with this user-profile policy.
+        String profilePath = "/realms/" + name + "/users/profile";
+        ObjectNode profile = (ObjectNode) admin().get(profilePath).body();
+        profile.put("unmanagedAttributePolicy", "ADMIN_EDIT");
+        assertThat(admin().put(profilePath, profile).ok()).isTrue();
+        String path = "/realms/" + name + "/users/" + userId(username);
+        ObjectNode user = (ObjectNode) admin().get(path).body();
+        ObjectNode attributes = user.with("attributes");
+        assertThat(attributes.fieldNames()).toIterable().as("%s holds stored consents", username)
+                .anyMatch(n -> n.startsWith(CONSENT_PREFIX));
+        Iterator<String> names = attributes.fieldNames();
+        while (names.hasNext()) {
+            if (names.next().startsWith(CONSENT_PREFIX)) {
+                names.remove();
+            }
+        }
+        assertThat(admin().put(path, user).ok()).isTrue();
+        ObjectNode after = (ObjectNode) admin().get(path).body();
+        assertThat(after.path("attributes").fieldNames()).toIterable().noneMatch(n -> n.startsWith(CONSENT_PREFIX));
     }
 
     /** Whether the realm already had the {@code ai-agent} role when created, i.e. the extension added it. */

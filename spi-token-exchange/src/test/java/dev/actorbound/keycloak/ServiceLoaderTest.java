@@ -18,6 +18,7 @@ import org.keycloak.protocol.oidc.TokenExchangeProviderFactory;
 import org.keycloak.protocol.oidc.TokenIntrospectionProviderFactory;
 import org.keycloak.protocol.oidc.endpoints.AuthorizationEndpointCheckProviderFactory;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantTypeFactory;
+import org.keycloak.protocol.oidc.refresh.RefreshTokenProviderFactory;
 import org.keycloak.protocol.oidc.token.TokenPostProcessorFactory;
 import org.keycloak.provider.ProviderFactory;
 import org.keycloak.wellknown.WellKnownProviderFactory;
@@ -33,7 +34,8 @@ class ServiceLoaderTest {
                 Arguments.of(TokenPostProcessorFactory.class, List.of("actorbound-act-claim")),
                 Arguments.of(TokenIntrospectionProviderFactory.class, List.of("access_token")),
                 Arguments.of(WellKnownProviderFactory.class, List.of("actorbound-openid-configuration")),
-                Arguments.of(TokenExchangeProviderFactory.class, List.of("actorbound-delegation")));
+                Arguments.of(TokenExchangeProviderFactory.class, List.of("actorbound-delegation")),
+                Arguments.of(RefreshTokenProviderFactory.class, List.of("actorbound-delegated")));
     }
 
     /**
@@ -68,5 +70,12 @@ class ServiceLoaderTest {
         ours(spi).stream()
                 .filter(f -> !f.getId().startsWith("actorbound-"))
                 .forEach(f -> assertThat(f.order()).as("order of %s", f.getId()).isGreaterThan(0));
+    }
+
+    /** Keycloak picks the refresh provider with the highest order that supports a token: ours must come before "default". */
+    @org.junit.jupiter.api.Test
+    void delegatedRefreshProviderComesBeforeKeycloaksDefault() {
+        assertThat(ours(RefreshTokenProviderFactory.class)).singleElement()
+                .satisfies(f -> assertThat(f.order()).isGreaterThan(new org.keycloak.protocol.oidc.refresh.DefaultRefreshTokenProviderFactory().order()));
     }
 }

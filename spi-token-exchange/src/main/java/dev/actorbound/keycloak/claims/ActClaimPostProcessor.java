@@ -13,9 +13,11 @@ import org.keycloak.models.RoleModel;
 import org.keycloak.protocol.oidc.token.TokenPostProcessor;
 import org.keycloak.protocol.oidc.token.TokenPostProcessorContext;
 import org.keycloak.representations.AccessToken;
+import org.keycloak.representations.RefreshToken;
 
 /**
- * Writes {@code act}, narrows roles and caps the lifetime of every access token a grant marked as delegated.
+ * Writes {@code act}, narrows roles and caps the lifetime of every access token a grant marked as delegated, and
+ * marks the refresh token issued beside it.
  * It runs after the protocol mappers, so no mapper configuration can drop or rewrite the actor.
  */
 public final class ActClaimPostProcessor implements TokenPostProcessor {
@@ -44,6 +46,18 @@ public final class ActClaimPostProcessor implements TokenPostProcessor {
         narrowRoles(token, realm, realm.getClientByClientId(delegation.chain().current().clientId()));
         if (delegation.ceiling() != null) {
             delegation.ceiling().applyTo(token);
+        }
+        stampRefreshToken(context.refreshToken(), delegation);
+    }
+
+    /**
+     * A refresh token of a delegated grant carries the chain and the app, so that its use reaches the delegated
+     * refresh provider (which demands the agent's actor token again) and never yields a plain token.
+     */
+    private static void stampRefreshToken(RefreshToken refreshToken, Delegation delegation) {
+        if (refreshToken != null) {
+            refreshToken.getOtherClaims().put(ActorChain.CLAIM, delegation.chain().toClaim());
+            refreshToken.getOtherClaims().put(Delegation.ORIGIN_CLAIM, delegation.originClientId());
         }
     }
 

@@ -12,6 +12,7 @@ import dev.actorbound.keycloak.chain.ActorChain;
 import dev.actorbound.keycloak.chain.Delegation;
 import dev.actorbound.keycloak.chain.RoleCeiling;
 import dev.actorbound.keycloak.consent.ActorboundOptions;
+import dev.actorbound.keycloak.grant.GrantRefusal;
 import dev.actorbound.keycloak.grant.RealmTokenVerifier;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuth2Constants;
@@ -38,7 +39,7 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
             OAuth2Constants.SUBJECT_ISSUER);
 
     private final ActorboundOptions options;
-    private ExchangeFailure failure;
+    private GrantRefusal failure;
     private AccessToken subject;
 
     DelegationTokenExchangeProvider(ActorboundOptions options) {
@@ -52,7 +53,7 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
 
     @Override
     protected Response tokenExchange() {
-        failure = new ExchangeFailure(event, cors);
+        failure = new GrantRefusal(event, cors);
         requireParameters();
         Agent requester = requireAgentRequester();
         requireOwnActorToken(requester);

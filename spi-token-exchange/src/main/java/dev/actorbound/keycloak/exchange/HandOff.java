@@ -10,6 +10,7 @@ import dev.actorbound.keycloak.chain.ActorChain;
 import dev.actorbound.keycloak.chain.Delegation;
 import dev.actorbound.keycloak.consent.ActorboundOptions;
 import dev.actorbound.keycloak.consent.UserAttributeConsentStore;
+import dev.actorbound.keycloak.grant.GrantRefusal;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.events.Errors;
 import org.keycloak.models.ClientModel;
@@ -27,11 +28,11 @@ final class HandOff {
     private final KeycloakSession session;
     private final RealmModel realm;
     private final ActorboundOptions options;
-    private final ExchangeFailure failure;
+    private final GrantRefusal failure;
     private ActorChain chain;
     private String originClientId;
 
-    HandOff(KeycloakSession session, RealmModel realm, ActorboundOptions options, ExchangeFailure failure) {
+    HandOff(KeycloakSession session, RealmModel realm, ActorboundOptions options, GrantRefusal failure) {
         this.session = session;
         this.realm = realm;
         this.options = options;

@@ -10,13 +10,10 @@ import dev.actorbound.keycloak.chain.Actor;
 import dev.actorbound.keycloak.chain.ActorChain;
 import dev.actorbound.keycloak.chain.Delegation;
 import dev.actorbound.keycloak.consent.ActorboundOptions;
-import dev.actorbound.keycloak.consent.ConsentStore;
-import dev.actorbound.keycloak.consent.UserAttributeConsentStore;
 import dev.actorbound.keycloak.request.DelegationBinding;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
-import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientSessionContext;
@@ -24,9 +21,7 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.protocol.oidc.grants.AuthorizationCodeGrantType;
-import org.keycloak.representations.AccessToken;
 import org.keycloak.services.CorsErrorResponseException;
-import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 
 /**
@@ -40,7 +35,8 @@ public final class ActorBoundCodeGrantType extends AuthorizationCodeGrantType {
 
     private final ActorboundOptions options;
     private ActorTokenParameters actorParameters;
-    private boolean delegated;
+    /** The agent of a delegated code, once all checks passed; {@code null} for a plain code. */
+    private Agent delegatedAgent;
 
     ActorBoundCodeGrantType(ActorboundOptions options) {
         this.options = options;
@@ -73,9 +69,10 @@ public final class ActorBoundCodeGrantType extends AuthorizationCodeGrantType {
             throw fail(OAuthErrorException.INVALID_REQUEST, Errors.INVALID_REQUEST,
                     "actor_token is required: the authorization code was issued for an agent");
         }
-        checkActorToken(binding);
-        Agent agent = checkLiveState(binding, user);
-        delegated = true;
+        checks().actorToken(actorParameters.token(), new Actor(binding.serviceAccountId(), binding.agentClientId()));
+        Agent agent = checks().liveAgent(new AgentResolver(session, realm).byClientUuid(binding.agentClientUuid()),
+                binding.serviceAccountId(), client, user);
+        delegatedAgent = agent;
         ActorChain chain = ActorChain.of(new Actor(agent.serviceAccountId(), agent.clientId()));
         event.detail(AuditDetails.ACTOR_CHAIN, chain.serialize());
         clientSessionCtx.setAttribute(Delegation.ATTRIBUTE,
@@ -85,12 +82,13 @@ public final class ActorBoundCodeGrantType extends AuthorizationCodeGrantType {
     }
 
     /**
-     * Refresh of delegated tokens needs the actor-aware refresh grant; until an agent may refresh, a delegated
-     * code yields no refresh token, so a refresh can never come back as a plain token.
+     * A delegated code yields a refresh token only when the agent's settings allow it (PROTOCOL §5); that refresh
+     * token carries {@code act}, so {@link DelegatedRefreshTokenProvider} and not the stock one handles its use.
      */
     @Override
     protected boolean useRefreshToken() {
-        return !delegated && super.useRefreshToken();
+        boolean agentMayRefresh = delegatedAgent == null || delegatedAgent.settings().refreshAllowed();
+        return agentMayRefresh && super.useRefreshToken();
     }
 
     /** Reads and removes the binding: the code it belongs to is already consumed, whatever happens next. */
@@ -112,41 +110,12 @@ public final class ActorBoundCodeGrantType extends AuthorizationCodeGrantType {
         return binding;
     }
 
-    private void checkActorToken(DelegationBinding binding) {
-        AccessToken actorToken = new RealmTokenVerifier(session, realm).verify(actorParameters.token())
-                .map(AuthenticationManager.AuthResult::token)
-                .orElseThrow(() -> fail(OAuthErrorException.INVALID_GRANT, Errors.INVALID_TOKEN,
-                        "actor_token is not a valid, active access token of this realm"));
-        if (actorToken.getOtherClaims().containsKey(ActorChain.CLAIM)) {
-            throw fail(OAuthErrorException.INVALID_GRANT, "delegated_actor_token",
-                    "actor_token must be the agent's own token, not a delegated token");
-        }
-        if (!binding.serviceAccountId().equals(actorToken.getSubject())
-                || !binding.agentClientId().equals(actorToken.getIssuedFor())) {
-            throw fail(OAuthErrorException.INVALID_GRANT, "actor_mismatch",
-                    "actor_token does not belong to the agent the user consented to");
-        }
-    }
-
-    private Agent checkLiveState(DelegationBinding binding, UserModel user) {
-        Agent agent = new AgentResolver(session, realm).byClientUuid(binding.agentClientUuid())
-                .filter(a -> a.serviceAccountId().equals(binding.serviceAccountId()))
-                .orElseThrow(() -> fail(OAuthErrorException.INVALID_GRANT, "agent_unavailable",
-                        "the agent is no longer available (disabled, deleted or no longer an agent)"));
-        if (!agent.settings().acceptsClient(client.getClientId())) {
-            throw fail(OAuthErrorException.INVALID_GRANT, Errors.NOT_ALLOWED, "the agent no longer accepts this client");
-        }
-        ConsentStore consents = new UserAttributeConsentStore(session);
-        if (consents.find(user, client.getId(), agent.clientUuid()).isEmpty()) {
-            throw fail(OAuthErrorException.INVALID_GRANT, "consent_revoked", "the user's consent to this agent was revoked");
-        }
-        return agent;
+    private BoundAgentChecks checks() {
+        return new BoundAgentChecks(session, realm, new GrantRefusal(event, cors));
     }
 
     private CorsErrorResponseException fail(String oauthError, String eventError, String description) {
-        event.detail(Details.REASON, description);
-        event.error(eventError);
-        return new CorsErrorResponseException(cors, oauthError, description, Response.Status.BAD_REQUEST);
+        return new GrantRefusal(event, cors).refuse(oauthError, eventError, description);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.actorbound.keycloak.exchange;
+package dev.actorbound.keycloak.grant;
 
 import jakarta.ws.rs.core.Response;
 import org.keycloak.events.Details;
@@ -6,18 +6,18 @@ import org.keycloak.events.EventBuilder;
 import org.keycloak.services.CorsErrorResponseException;
 import org.keycloak.services.cors.Cors;
 
-/** One refusal: the event (error + reason) and the RFC 8693 error response, always both. */
-final class ExchangeFailure {
+/** One refusal of a token request: the event (error + reason) and the OAuth error response, always both. */
+public final class GrantRefusal {
 
     private final EventBuilder event;
     private final Cors cors;
 
-    ExchangeFailure(EventBuilder event, Cors cors) {
+    public GrantRefusal(EventBuilder event, Cors cors) {
         this.event = event;
         this.cors = cors;
     }
 
-    CorsErrorResponseException refuse(String oauthError, String eventError, String description) {
+    public CorsErrorResponseException refuse(String oauthError, String eventError, String description) {
         event.detail(Details.REASON, description);
         event.error(eventError);
         return new CorsErrorResponseException(cors, oauthError, description, Response.Status.BAD_REQUEST);

@@ -1,0 +1,229 @@
+package dev.actorbound.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.jwt.JWTClaimsSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * PROTOCOL §5: refresh of a delegated token. Only an agent whose settings allow it gets a refresh token; every
+ * refresh needs the agent's own actor token again, re-checks the agent, the consent and the user's live roles,
+ * and the refreshed token keeps {@code act}. A delegated refresh token never turns into a plain token.
+ */
+@ExtendWith(KeycloakServer.class)
+class DelegatedRefreshIT {
+
+    private static final String ACTOR_REQUIRED = "actor_token is required: the refresh token was issued for an agent";
+
+    private static TestRealm realm;
+    private static Delegations flow;
+
+    @BeforeAll
+    static void createRealm(KeycloakServer server) {
+        realm = TestRealm.create(server);
+        flow = new Delegations(realm);
+        setRefreshAllowed(TestRealm.PLANNER, "true");
+    }
+
+    @AfterAll
+    static void deleteRealm() {
+        if (realm != null) {
+            realm.close();
+        }
+    }
+
+    private static void setRefreshAllowed(String agent, String value) {
+        realm.admin().updateClient(realm.name(), agent, c -> c.with("attributes").put("actorbound.refresh-allowed", value));
+    }
+
+    /** Redeems a fresh planner code; the planner allows refresh, so a refresh token comes with the access token. */
+    private static OAuth.TokenResponse plannerTokens() {
+        OAuth.TokenResponse response = flow.redeem(flow.delegatedCode(TestRealm.PLANNER), flow.actorToken(TestRealm.PLANNER));
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        assertThat(response.refreshToken()).as("refresh token for an agent that allows refresh").isNotBlank();
+        return response;
+    }
+
+    private static OAuth.TokenResponse refresh(String refreshToken, String actorToken) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "refresh_token");
+        form.put("client_id", TestRealm.APP);
+        form.put("refresh_token", refreshToken);
+        if (actorToken != null) {
+            form.put("actor_token", actorToken);
+            form.put("actor_token_type", OAuth.ACCESS_TOKEN_TYPE);
+        }
+        return realm.oauth().token(realm.name(), form, null, null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> realmRoles(JWTClaimsSet claims) throws Exception {
+        Map<String, Object> access = claims.getJSONObjectClaim("realm_access");
+        return access == null ? List.of() : (List<String>) access.get("roles");
+    }
+
+    private static void assertDelegatedToPlanner(String accessToken) throws Exception {
+        JWTClaimsSet claims = Jwt.verify(accessToken, realm);
+        assertThat(claims.getSubject()).isEqualTo(realm.userId(TestRealm.ALICE));
+        assertThat(claims.getStringClaim("azp")).isEqualTo(TestRealm.APP);
+        assertThat(claims.getJSONObjectClaim("act")).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "sub", realm.agentServiceAccountId(TestRealm.PLANNER), "client_id", TestRealm.PLANNER));
+        long lifetime = (claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()) / 1000;
+        assertThat(lifetime).as("delegated token lifetime").isPositive().isLessThanOrEqualTo(300);
+        assertThat(realmRoles(claims)).as("only the planner's roles").doesNotContain("writer");
+    }
+
+    private static ObjectNode refreshEvent(String type, String reason) {
+        return realm.admin().events(realm.name(), type).stream()
+                .filter(e -> reason == null || e.path("details").path("reason").asText("").equals(reason))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type + " event with reason '" + reason + "'"));
+    }
+
+    private static void assertRefused(OAuth.TokenResponse response, String error, String description, String eventError) {
+        assertThat(response.status()).as(response.toString()).isEqualTo(400);
+        assertThat(response.error()).isEqualTo(error);
+        assertThat(response.errorDescription()).isEqualTo(description);
+        assertThat(response.body().has("access_token")).as("never a token on refusal").isFalse();
+        assertThat(response.body().has("refresh_token")).isFalse();
+        ObjectNode event = refreshEvent("REFRESH_TOKEN_ERROR", description);
+        assertThat(event.path("error").asText()).isEqualTo(eventError);
+        assertThat(event.path("details").path("actor").asText()).isEqualTo(TestRealm.PLANNER);
+        assertThat(event.path("details").path("actor_chain").asText()).isEqualTo(TestRealm.PLANNER);
+        assertThat(event.toString()).doesNotContain("eyJ");
+    }
+
+    @Test
+    void refreshWithTheAgentsActorTokenKeepsActTwiceInARow() throws Exception {
+        OAuth.TokenResponse first = plannerTokens();
+        assertDelegatedToPlanner(first.accessToken());
+
+        OAuth.TokenResponse second = refresh(first.refreshToken(), flow.actorToken(TestRealm.PLANNER));
+        assertThat(second.status()).as(second.toString()).isEqualTo(200);
+        assertDelegatedToPlanner(second.accessToken());
+        assertThat(second.accessToken()).isNotEqualTo(first.accessToken());
+        assertThat(second.refreshToken()).isNotBlank();
+
+        OAuth.TokenResponse third = refresh(second.refreshToken(), flow.actorToken(TestRealm.PLANNER));
+        assertThat(third.status()).as(third.toString()).isEqualTo(200);
+        assertDelegatedToPlanner(third.accessToken());
+
+        ObjectNode event = realm.admin().events(realm.name(), "REFRESH_TOKEN").get(0);
+        assertThat(event.path("details").path("actor").asText()).isEqualTo(TestRealm.PLANNER);
+        assertThat(event.path("details").path("actor_chain").asText()).isEqualTo(TestRealm.PLANNER);
+        assertThat(event.path("userId").asText()).isEqualTo(realm.userId(TestRealm.ALICE));
+    }
+
+    @Test
+    void refreshWithoutActorTokenIsRefusedNeverAPlainToken() {
+        OAuth.TokenResponse tokens = plannerTokens();
+
+        assertRefused(refresh(tokens.refreshToken(), null), "invalid_request", ACTOR_REQUIRED, "invalid_request");
+    }
+
+    @Test
+    void refreshWithAnotherAgentsActorTokenIsRefused() {
+        OAuth.TokenResponse tokens = plannerTokens();
+
+        assertRefused(refresh(tokens.refreshToken(), flow.actorToken(TestRealm.BOOKING)), "invalid_grant",
+                "actor_token does not belong to the agent the user consented to", "actor_mismatch");
+    }
+
+    @Test
+    void refreshWithTheDelegatedTokenAsActorTokenIsRefused() {
+        OAuth.TokenResponse tokens = plannerTokens();
+
+        assertRefused(refresh(tokens.refreshToken(), tokens.accessToken()), "invalid_grant",
+                "actor_token must be the agent's own token, not a delegated token", "delegated_actor_token");
+    }
+
+    @Test
+    void refreshWithATamperedActorTokenIsRefused() {
+        OAuth.TokenResponse tokens = plannerTokens();
+        String actor = flow.actorToken(TestRealm.PLANNER);
+        String tampered = actor.substring(0, actor.length() - 4) + (actor.endsWith("AAAA") ? "BBBB" : "AAAA");
+
+        assertRefused(refresh(tokens.refreshToken(), tampered), "invalid_grant",
+                "actor_token is not a valid, active access token of this realm", "invalid_token");
+    }
+
+    @Test
+    void refreshAfterTheConsentWasRevokedIsRefused() {
+        OAuth.TokenResponse tokens = plannerTokens();
+        realm.removeStoredConsents(TestRealm.ALICE);
+
+        assertRefused(refresh(tokens.refreshToken(), flow.actorToken(TestRealm.PLANNER)), "invalid_grant",
+                "the user's consent to this agent was revoked", "consent_revoked");
+    }
+
+    @Test
+    void refreshAfterTheAdminTurnedRefreshOffIsRefused() {
+        OAuth.TokenResponse tokens = plannerTokens();
+        setRefreshAllowed(TestRealm.PLANNER, "false");
+        try {
+            assertRefused(refresh(tokens.refreshToken(), flow.actorToken(TestRealm.PLANNER)), "invalid_grant",
+                    "the agent's settings no longer allow refresh of delegated tokens", "not_allowed");
+        } finally {
+            setRefreshAllowed(TestRealm.PLANNER, "true");
+        }
+    }
+
+    @Test
+    void refreshAfterTheAgentLostTheAgentRoleIsRefused() {
+        OAuth.TokenResponse tokens = plannerTokens();
+        String actorToken = flow.actorToken(TestRealm.PLANNER);
+        String serviceAccount = realm.agentServiceAccountId(TestRealm.PLANNER);
+        realm.admin().removeRealmRolesFromUser(realm.name(), serviceAccount, TestRealm.AGENT_ROLE);
+        try {
+            assertRefused(refresh(tokens.refreshToken(), actorToken), "invalid_grant",
+                    "the agent is no longer available (disabled, deleted or no longer an agent)", "agent_unavailable");
+        } finally {
+            realm.admin().addRealmRolesToUser(realm.name(), serviceAccount, TestRealm.AGENT_ROLE);
+        }
+    }
+
+    @Test
+    void roleRemovedFromTheUserIsGoneAtTheNextRefresh() throws Exception {
+        OAuth.TokenResponse tokens = plannerTokens();
+        assertThat(realmRoles(Jwt.verify(tokens.accessToken(), realm))).contains("reader");
+        String alice = realm.userId(TestRealm.ALICE);
+        realm.admin().removeRealmRolesFromUser(realm.name(), alice, "reader");
+        try {
+            OAuth.TokenResponse refreshed = refresh(tokens.refreshToken(), flow.actorToken(TestRealm.PLANNER));
+            assertThat(refreshed.status()).as(refreshed.toString()).isEqualTo(200);
+            JWTClaimsSet claims = Jwt.verify(refreshed.accessToken(), realm);
+            assertThat(claims.getJSONObjectClaim("act")).containsEntry("client_id", TestRealm.PLANNER);
+            assertThat(realmRoles(claims)).doesNotContain("reader", "writer");
+        } finally {
+            realm.admin().addRealmRolesToUser(realm.name(), alice, "reader");
+        }
+    }
+
+    @Test
+    void agentWithoutRefreshSettingGetsNoRefreshToken() throws Exception {
+        OAuth.TokenResponse response = flow.redeem(flow.delegatedCode(TestRealm.BOOKING), flow.actorToken(TestRealm.BOOKING));
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        assertThat(Jwt.verify(response.accessToken(), realm).getJSONObjectClaim("act")).containsEntry("client_id", TestRealm.BOOKING);
+        assertThat(response.body().has("refresh_token")).as("no refresh token by default").isFalse();
+    }
+
+    @Test
+    void plainRefreshTokensStillWorkAsInStockKeycloak() throws Exception {
+        OAuth.TokenResponse plain = flow.redeem(flow.plainCode(), null);
+        assertThat(plain.status()).as(plain.toString()).isEqualTo(200);
+
+        OAuth.TokenResponse refreshed = refresh(plain.refreshToken(), null);
+
+        assertThat(refreshed.status()).as(refreshed.toString()).isEqualTo(200);
+        assertThat(Jwt.verify(refreshed.accessToken(), realm).getClaim("act")).isNull();
+    }
+}
