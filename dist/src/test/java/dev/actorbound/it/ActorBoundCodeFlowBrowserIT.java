@@ -105,6 +105,8 @@ class ActorBoundCodeFlowBrowserIT {
         assertThat(event.path("userId").asText()).isEqualTo(realm.userId(TestRealm.ALICE));
         assertThat(event.path("details").path("actor").asText()).isEqualTo(TestRealm.PLANNER);
         assertThat(event.path("details").path("actor_chain").asText()).isEqualTo(TestRealm.PLANNER);
+        assertThat(event.path("details").path("granted_roles").asText()).isEqualTo("reader");
+        assertThat(Exchanges.words(event.path("details").path("audience").asText())).contains(RESOURCE_SERVER);
         assertThat(flow.event("GRANT_CONSENT", "").path("details").path("actor").asText()).isEqualTo(TestRealm.PLANNER);
         assertThat(event.toString()).doesNotContain(response.accessToken());
     }

@@ -120,6 +120,8 @@ class DelegatedRefreshIT {
         assertThat(event.path("details").path("actor").asText()).isEqualTo(TestRealm.PLANNER);
         assertThat(event.path("details").path("actor_chain").asText()).isEqualTo(TestRealm.PLANNER);
         assertThat(event.path("userId").asText()).isEqualTo(realm.userId(TestRealm.ALICE));
+        assertThat(Exchanges.words(event.path("details").path("granted_roles").asText()))
+                .containsExactlyInAnyOrderElementsOf(Exchanges.allRoles(Jwt.verify(third.accessToken(), realm)));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.actorbound.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -218,6 +219,10 @@ final class Exchanges {
         assertThat(event.path("details").path("actor").asText()).isEqualTo(attempt.requester());
         assertThat(event.path("clientId").asText()).isEqualTo(attempt.requester());
         assertThat(event.path("userId").asText()).isEqualTo(subject.getSubject());
+        assertThat(words(event.path("details").path("granted_roles").asText())).as("granted_roles detail")
+                .containsExactlyInAnyOrderElementsOf(allRoles(claims));
+        assertThat(words(event.path("details").path("audience").asText())).as("audience detail")
+                .containsExactlyInAnyOrderElementsOf(claims.getAudience());
         assertThat(event.toString()).doesNotContain("eyJ");
         return claims;
     }
@@ -305,6 +310,26 @@ final class Exchanges {
             return List.of();
         }
         return ((List<Object>) access.get("roles")).stream().map(String::valueOf).toList();
+    }
+
+    /** Realm roles by name and client roles as {@code client:role}: how the events name what a token carries. */
+    @SuppressWarnings("unchecked")
+    static List<String> allRoles(JWTClaimsSet claims) {
+        List<String> roles = new ArrayList<>();
+        Map<String, Object> realmAccess = (Map<String, Object>) claims.getClaim("realm_access");
+        if (realmAccess != null && realmAccess.get("roles") != null) {
+            ((List<Object>) realmAccess.get("roles")).forEach(role -> roles.add(String.valueOf(role)));
+        }
+        Map<String, Object> resourceAccess = (Map<String, Object>) claims.getClaim("resource_access");
+        if (resourceAccess != null) {
+            resourceAccess.forEach((client, access) -> ((List<Object>) ((Map<String, Object>) access).get("roles"))
+                    .forEach(role -> roles.add(client + ":" + role)));
+        }
+        return roles;
+    }
+
+    static List<String> words(String text) {
+        return text == null || text.isBlank() ? List.of() : Arrays.asList(text.trim().split("\\s+"));
     }
 
     static String claim(JWTClaimsSet claims, String name) {

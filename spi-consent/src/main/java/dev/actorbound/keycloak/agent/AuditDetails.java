@@ -9,6 +9,8 @@ public final class AuditDetails {
     public static final String ACTOR_CHAIN = "actor_chain";
     /** Service-account id of the agent acting now: the {@code act.sub} of the token. */
     public static final String ACTOR_SUB = "actor_sub";
+    /** Roles the delegated token finally carries: realm roles by name, client roles as {@code client:role}. */
+    public static final String GRANTED_ROLES = "granted_roles";
 
     private AuditDetails() {
     }

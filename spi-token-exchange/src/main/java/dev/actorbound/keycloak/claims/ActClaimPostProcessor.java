@@ -1,10 +1,14 @@
 package dev.actorbound.keycloak.claims;
 
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
+import dev.actorbound.keycloak.agent.AuditDetails;
 import dev.actorbound.keycloak.chain.ActorChain;
 import dev.actorbound.keycloak.chain.Delegation;
 import org.keycloak.common.util.Time;
+import org.keycloak.events.Details;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
@@ -48,6 +52,29 @@ public final class ActClaimPostProcessor implements TokenPostProcessor {
             delegation.ceiling().applyTo(token);
         }
         stampRefreshToken(context.refreshToken(), delegation);
+        audit(token, delegation);
+    }
+
+    /** The event names what the token finally carries, after every narrowing: what an auditor needs to know. */
+    private static void audit(AccessToken token, Delegation delegation) {
+        if (delegation.event() == null) {
+            return;
+        }
+        Set<String> roles = new TreeSet<>();
+        if (token.getRealmAccess() != null && token.getRealmAccess().getRoles() != null) {
+            roles.addAll(token.getRealmAccess().getRoles());
+        }
+        if (token.getResourceAccess() != null) {
+            token.getResourceAccess().forEach((clientId, access) -> {
+                if (access.getRoles() != null) {
+                    access.getRoles().forEach(role -> roles.add(clientId + ":" + role));
+                }
+            });
+        }
+        delegation.event().detail(AuditDetails.GRANTED_ROLES, String.join(" ", roles));
+        if (token.getAudience() != null && token.getAudience().length > 0) {
+            delegation.event().detail(Details.AUDIENCE, String.join(" ", token.getAudience()));
+        }
     }
 
     /**

@@ -77,7 +77,7 @@ public final class ActorBoundCodeGrantType extends AuthorizationCodeGrantType {
         event.detail(AuditDetails.ACTOR_CHAIN, chain.serialize());
         clientSessionCtx.setAttribute(Delegation.ATTRIBUTE,
                 new Delegation(chain, agent.settings().tokenLifespan().orElse(options.delegatedTokenLifetime()), null, null,
-                        client.getClientId()));
+                        client.getClientId(), event));
         return super.createTokenResponseBuilder(user, userSession, clientSessionCtx, scopeParam, clientPolicyContextGenerator);
     }
 
