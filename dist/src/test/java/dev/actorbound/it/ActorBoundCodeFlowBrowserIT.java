@@ -37,13 +37,7 @@ class ActorBoundCodeFlowBrowserIT {
     static void createRealm(KeycloakServer server) {
         realm = TestRealm.create(server);
         flow = new Delegations(realm);
-        realm.admin().createClient(realm.name(), Map.of("clientId", RESOURCE_SERVER, "publicClient", false,
-                "secret", RESOURCE_SERVER_SECRET, "standardFlowEnabled", false, "serviceAccountsEnabled", false));
-        String app = realm.admin().clientUuid(realm.name(), TestRealm.APP);
-        realm.admin().post("/realms/" + realm.name() + "/clients/" + app + "/protocol-mappers/models",
-                Map.of("name", "calendar-audience", "protocol", "openid-connect", "protocolMapper", "oidc-audience-mapper",
-                        "config", Map.of("included.client.audience", RESOURCE_SERVER, "access.token.claim", "true",
-                                "introspection.token.claim", "true"))).expectOk("audience mapper");
+        realm.addResourceServer(RESOURCE_SERVER, RESOURCE_SERVER_SECRET);
     }
 
     @AfterAll

@@ -183,7 +183,7 @@ class AuthorizationEndpointIT {
     }
 
     @Test
-    void promptNoneWithoutConsentNeedsInteraction() {
+    void promptNoneWithoutConsentAnswersConsentRequired() {
         HttpLogin session = new HttpLogin(TestRealm.REDIRECT_URI);
         assertThat(session.authorize(flow.authorizeUrl(OAuth.Pkce.s256(), Map.of()), TestRealm.ALICE, TestRealm.ALICE_PASSWORD, null)
                 .code()).isNotBlank();
@@ -191,8 +191,21 @@ class AuthorizationEndpointIT {
         HttpLogin.Outcome outcome = session.authorize(flow.authorizeUrl(OAuth.Pkce.s256(),
                 Map.of("requested_actor", TestRealm.BOOKING, "prompt", "none")), TestRealm.ALICE, TestRealm.ALICE_PASSWORD, null);
 
-        assertThat(outcome.callback()).as(outcome.toString()).containsEntry("error", "interaction_required")
+        assertThat(outcome.callback()).as(outcome.toString()).containsEntry("error", "consent_required")
+                .containsEntry("error_description", "the user has not consented to this agent for this client (prompt=none cannot ask)")
                 .containsEntry("state", Delegations.STATE).doesNotContainKey("code");
+        ObjectNode event = flow.event("LOGIN_ERROR", "prompt=none cannot ask");
+        assertThat(event.path("error").asText()).isEqualTo("consent_denied");
+        assertThat(event.path("details").path("actor").asText()).isEqualTo(TestRealm.BOOKING);
+        assertThat(event.path("userId").asText()).isEqualTo(realm.userId(TestRealm.ALICE));
+    }
+
+    @Test
+    void promptNoneWithoutASessionIsLoginRequiredAsInStockKeycloak() {
+        HttpLogin.Outcome outcome = new HttpLogin(TestRealm.REDIRECT_URI).authorize(flow.authorizeUrl(OAuth.Pkce.s256(),
+                Map.of("requested_actor", TestRealm.BOOKING, "prompt", "none")), TestRealm.ALICE, TestRealm.ALICE_PASSWORD, null);
+
+        assertThat(outcome.callback()).as(outcome.toString()).containsEntry("error", "login_required").doesNotContainKey("code");
     }
 
     @Test

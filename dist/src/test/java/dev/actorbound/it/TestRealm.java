@@ -3,6 +3,7 @@ package dev.actorbound.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Iterator;
@@ -141,6 +142,19 @@ public final class TestRealm implements AutoCloseable {
         return server;
     }
 
+    /**
+     * Adds a confidential resource server and puts it into the audience of the app's tokens: Keycloak only
+     * introspects a token for a client in its audience.
+     */
+    public void addResourceServer(String clientId, String secret) {
+        admin().createClient(name, Map.of("clientId", clientId, "publicClient", false, "secret", secret,
+                "standardFlowEnabled", false, "serviceAccountsEnabled", false));
+        admin().post("/realms/" + name + "/clients/" + admin().clientUuid(name, APP) + "/protocol-mappers/models",
+                Map.of("name", clientId + "-audience", "protocol", "openid-connect", "protocolMapper", "oidc-audience-mapper",
+                        "config", Map.of("included.client.audience", clientId, "access.token.claim", "true",
+                                "introspection.token.claim", "true"))).expectOk("audience mapper");
+    }
+
     /** The id of the agent client's service-account user: the {@code sub} of its tokens and of {@code act}. */
     public String agentServiceAccountId(String clientId) {
         return admin().serviceAccountUserId(name, clientId);
@@ -159,13 +173,8 @@ public final class TestRealm implements AutoCloseable {
      * that there was one to delete.
      */
     public void removeStoredConsents(String username) {
-        // The consent store lives in unmanaged user attributes, which admins only see with this user-profile policy.
-        String profilePath = "/realms/" + name + "/users/profile";
-        ObjectNode profile = (ObjectNode) admin().get(profilePath).body();
-        profile.put("unmanagedAttributePolicy", "ADMIN_EDIT");
-        assertThat(admin().put(profilePath, profile).ok()).isTrue();
         String path = "/realms/" + name + "/users/" + userId(username);
-        ObjectNode user = (ObjectNode) admin().get(path).body();
+        ObjectNode user = adminViewOfUser(username);
         ObjectNode attributes = user.with("attributes");
         assertThat(attributes.fieldNames()).toIterable().as("%s holds stored consents", username)
                 .anyMatch(n -> n.startsWith(CONSENT_PREFIX));
@@ -176,8 +185,37 @@ public final class TestRealm implements AutoCloseable {
             }
         }
         assertThat(admin().put(path, user).ok()).isTrue();
-        ObjectNode after = (ObjectNode) admin().get(path).body();
-        assertThat(after.path("attributes").fieldNames()).toIterable().noneMatch(n -> n.startsWith(CONSENT_PREFIX));
+        assertThat(storedConsentKeys(username)).isEmpty();
+    }
+
+    /** The names of the consent records stored for {@code username}: {@code actorbound.consent.<app>.<agent>}. */
+    public List<String> storedConsentKeys(String username) {
+        List<String> keys = new ArrayList<>();
+        adminViewOfUser(username).path("attributes").fieldNames().forEachRemaining(n -> {
+            if (n.startsWith(CONSENT_PREFIX)) {
+                keys.add(n);
+            }
+        });
+        return keys;
+    }
+
+    /** The record key for (app, agent), both named by client_id. */
+    public String consentKey(String appClientId, String agentClientId) {
+        return CONSENT_PREFIX + admin().clientUuid(name, appClientId) + "." + admin().clientUuid(name, agentClientId);
+    }
+
+    /**
+     * The user as the admin REST API shows it. The consent store lives in unmanaged user attributes, which admins
+     * only see with the {@code ADMIN_EDIT} user-profile policy, so that policy is set first.
+     */
+    private ObjectNode adminViewOfUser(String username) {
+        String profilePath = "/realms/" + name + "/users/profile";
+        ObjectNode profile = (ObjectNode) admin().get(profilePath).body();
+        if (!"ADMIN_EDIT".equals(profile.path("unmanagedAttributePolicy").asText())) {
+            profile.put("unmanagedAttributePolicy", "ADMIN_EDIT");
+            assertThat(admin().put(profilePath, profile).ok()).isTrue();
+        }
+        return (ObjectNode) admin().get("/realms/" + name + "/users/" + userId(username)).body();
     }
 
     /** Whether the realm already had the {@code ai-agent} role when created, i.e. the extension added it. */

@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.keycloak.authentication.RequiredActionFactory;
+import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.protocol.oidc.TokenExchangeProviderFactory;
 import org.keycloak.protocol.oidc.TokenIntrospectionProviderFactory;
 import org.keycloak.protocol.oidc.endpoints.AuthorizationEndpointCheckProviderFactory;
@@ -35,7 +36,8 @@ class ServiceLoaderTest {
                 Arguments.of(TokenIntrospectionProviderFactory.class, List.of("access_token")),
                 Arguments.of(WellKnownProviderFactory.class, List.of("actorbound-openid-configuration")),
                 Arguments.of(TokenExchangeProviderFactory.class, List.of("actorbound-delegation")),
-                Arguments.of(RefreshTokenProviderFactory.class, List.of("actorbound-delegated")));
+                Arguments.of(RefreshTokenProviderFactory.class, List.of("actorbound-delegated")),
+                Arguments.of(EventListenerProviderFactory.class, List.of("actorbound-consent-cleanup")));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.actorbound.keycloak.consent;
 
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 
@@ -14,6 +15,10 @@ import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
 import org.keycloak.models.ClientModel;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserConsentModel;
+import org.keycloak.models.UserProvider;
+import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * The consent step of the actor-bound code flow. It runs on every login (evaluateTriggers) and, when the
@@ -79,6 +84,7 @@ public final class AgentConsentRequiredAction implements RequiredActionProvider 
         EventBuilder event = consentEvent(context, agent, request);
         if (form.containsKey("accept")) {
             consents.grant(context.getUser(), request.appUuid(), agent.clientUuid(), request.scopes());
+            coverAppConsent(context);
             request.bind(agent);
             request.markAnswered(agent);
             event.success();
@@ -86,6 +92,34 @@ public final class AgentConsentRequiredAction implements RequiredActionProvider 
         } else {
             event.detail(Details.REASON, "the user denied the agent").error(Errors.CONSENT_DENIED);
             context.failure();
+        }
+    }
+
+    /**
+     * The agent page already showed the app and its scopes; when the app also has Keycloak's own "Consent required",
+     * the accepted scopes are recorded there too, so Keycloak does not ask the same question again on its own page.
+     */
+    private static void coverAppConsent(RequiredActionContext context) {
+        ClientModel app = context.getAuthenticationSession().getClient();
+        if (!app.isConsentRequired()) {
+            return;
+        }
+        RealmModel realm = context.getRealm();
+        UserProvider users = context.getSession().users();
+        UserConsentModel consent = users.getConsentByClient(realm, context.getUser().getId(), app.getId());
+        boolean isNew = consent == null;
+        if (isNew) {
+            consent = new UserConsentModel(app);
+        }
+        UserConsentModel granted = consent;
+        context.getAuthenticationSession().getClientScopes().stream()
+                .map(id -> KeycloakModelUtils.findClientScopeById(realm, app, id))
+                .filter(Objects::nonNull)
+                .forEach(granted::addGrantedClientScope);
+        if (isNew) {
+            users.addConsent(realm, context.getUser().getId(), granted);
+        } else {
+            users.updateConsent(realm, context.getUser().getId(), granted);
         }
     }
 

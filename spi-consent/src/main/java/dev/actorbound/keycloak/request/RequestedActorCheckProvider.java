@@ -1,31 +1,42 @@
 package dev.actorbound.keycloak.request;
 
 import java.util.Optional;
+import java.util.Set;
 
 import dev.actorbound.keycloak.agent.Agent;
 import dev.actorbound.keycloak.agent.AgentAttributes;
 import dev.actorbound.keycloak.agent.AgentResolver;
 import dev.actorbound.keycloak.agent.AuditDetails;
 import dev.actorbound.keycloak.consent.AgentConsentRequiredActionFactory;
+import dev.actorbound.keycloak.consent.UserAttributeConsentStore;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RequiredActionProviderModel;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.endpoints.AuthorizationEndpointCheckProvider;
 import org.keycloak.protocol.oidc.endpoints.AuthorizationEndpointChecker;
 import org.keycloak.protocol.oidc.endpoints.AuthorizationEndpointChecker.AuthorizationCheckException;
 import org.keycloak.protocol.oidc.endpoints.request.AuthorizationEndpointRequest;
+import org.keycloak.services.managers.AuthenticationManager;
+import org.keycloak.util.TokenUtil;
 
 /**
  * Validates {@code requested_actor} at the authorization endpoint (PROTOCOL §2.1). Keycloak runs this after
  * its own checks of redirect_uri, response_type and PKCE syntax, and redirects our errors to the client.
  */
 public final class RequestedActorCheckProvider implements AuthorizationEndpointCheckProvider {
+
+    /** OIDC Core 3.1.2.6; Keycloak's OAuthErrorException has no constant for it. */
+    static final String CONSENT_REQUIRED = "consent_required";
 
     private final KeycloakSession session;
 
@@ -53,6 +64,38 @@ public final class RequestedActorCheckProvider implements AuthorizationEndpointC
         if (!agent.settings().acceptsClient(context.getClient().getClientId())) {
             throw reject(event, OAuthErrorException.UNAUTHORIZED_CLIENT,
                     "the requested agent does not accept requests from this client");
+        }
+        if (TokenUtil.hasPrompt(request.getPrompt(), OIDCLoginProtocol.PROMPT_VALUE_NONE)) {
+            requireCoveringConsent(event, context.getRealm(), context.getClient(), agent, request.getScope());
+        }
+    }
+
+    /**
+     * {@code prompt=none} cannot show the consent page, so a signed-in user without a stored consent covering the
+     * request gets {@code consent_required} (OIDC Core 3.1.2.6). Without a session, Keycloak answers
+     * {@code login_required} itself.
+     */
+    private void requireCoveringConsent(EventBuilder event, RealmModel realm, ClientModel app, Agent agent, String scope)
+            throws AuthorizationCheckException {
+        KeycloakContext context = session.getContext();
+        UserSessionModel before = context.getUserSession();
+        AuthenticationManager.AuthResult signedIn;
+        try {
+            signedIn = AuthenticationManager.authenticateIdentityCookie(session, realm, true);
+        } finally {
+            context.setUserSession(before);
+        }
+        if (signedIn == null) {
+            return;
+        }
+        Set<String> scopes = scope == null ? Set.of() : Set.of(scope.trim().split("\\s+"));
+        boolean covered = new UserAttributeConsentStore(session, realm).find(signedIn.user(), app.getId(), agent.clientUuid())
+                .filter(consent -> consent.covers(scopes))
+                .isPresent();
+        if (!covered) {
+            event.user(signedIn.user());
+            throw reject(event, CONSENT_REQUIRED,
+                    "the user has not consented to this agent for this client (prompt=none cannot ask)");
         }
     }
 
@@ -89,7 +132,11 @@ public final class RequestedActorCheckProvider implements AuthorizationEndpointC
 
     private static AuthorizationCheckException reject(EventBuilder event, String error, String description) {
         event.detail(Details.REASON, description);
-        event.error(OAuthErrorException.UNAUTHORIZED_CLIENT.equals(error) ? Errors.NOT_ALLOWED : Errors.INVALID_REQUEST);
+        event.error(switch (error) {
+            case OAuthErrorException.UNAUTHORIZED_CLIENT -> Errors.NOT_ALLOWED;
+            case CONSENT_REQUIRED -> Errors.CONSENT_DENIED;
+            default -> Errors.INVALID_REQUEST;
+        });
         return new AuthorizationCheckException(Response.Status.BAD_REQUEST, error, description);
     }
 

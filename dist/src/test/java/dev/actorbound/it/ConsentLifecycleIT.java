@@ -1,0 +1,211 @@
+package dev.actorbound.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Issue "consent users understand and control": a consent is remembered per (user, app, agent), shows up in
+ * Keycloak's own screens (account console Applications, admin Users → Consents), is revoked there for every app at
+ * once, takes effect at once (introspection, next login), and is cleaned up when an app or agent is deleted.
+ */
+@ExtendWith(KeycloakServer.class)
+class ConsentLifecycleIT {
+
+    private static final String RESOURCE_SERVER = "calendar-api";
+    private static final String RESOURCE_SERVER_SECRET = "calendar-secret";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static TestRealm realm;
+    private static Delegations flow;
+
+    @BeforeAll
+    static void createRealm(KeycloakServer server) {
+        realm = TestRealm.create(server);
+        flow = new Delegations(realm);
+        realm.addResourceServer(RESOURCE_SERVER, RESOURCE_SERVER_SECRET);
+    }
+
+    @AfterAll
+    static void deleteRealm() {
+        if (realm != null) {
+            realm.close();
+        }
+    }
+
+    private static String delegatedToken(String agent) {
+        OAuth.TokenResponse response = flow.redeem(flow.delegatedCode(agent), flow.actorToken(agent));
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        return response.accessToken();
+    }
+
+    private static boolean active(String token) {
+        return realm.oauth().introspect(realm.name(), token, RESOURCE_SERVER, RESOURCE_SERVER_SECRET).path("active").asBoolean();
+    }
+
+    /** alice's own token for the account REST API (the app's default scopes carry the account roles). */
+    private static String aliceAccountToken() {
+        OAuth.TokenResponse response = flow.redeem(flow.plainCode(), null);
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        return response.accessToken();
+    }
+
+    private static HttpResponse<String> account(String method, String path, String token) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(realm.server().baseUrl() + "/realms/" + realm.name() + "/account" + path))
+                .header("Authorization", "Bearer " + token).header("Accept", "application/json")
+                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+        try {
+            return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode accountApplication(String token, String clientId) throws Exception {
+        HttpResponse<String> response = account("GET", "/applications", token);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        for (JsonNode app : JSON.readTree(response.body())) {
+            if (clientId.equals(app.path("clientId").asText())) {
+                return app;
+            }
+        }
+        return null;
+    }
+
+    private static boolean consentPageShownFor(String agent) {
+        HttpLogin.Outcome outcome = flow.authorize(OAuth.Pkce.s256(), Map.of("requested_actor", agent), null);
+        return outcome.isConsentPage();
+    }
+
+    @Test
+    void agentShowsInTheAccountConsoleAndRemoveAccessRevokesItForEveryApp() throws Exception {
+        String delegated = delegatedToken(TestRealm.PLANNER);
+        String accountToken = aliceAccountToken();
+        JsonNode listed = accountApplication(accountToken, TestRealm.PLANNER);
+        assertThat(listed).as("the agent is listed among alice's applications").isNotNull();
+        assertThat(listed.path("clientName").asText()).isEqualTo("Trip Planner");
+        assertThat(listed.has("consent")).as("with a consent to remove: %s", listed).isTrue();
+        assertThat(active(delegated)).isTrue();
+
+        HttpResponse<String> removed = account("DELETE", "/applications/" + TestRealm.PLANNER + "/consent", accountToken);
+
+        assertThat(removed.statusCode()).as(removed.body()).isEqualTo(204);
+        assertThat(active(delegated)).as("a token issued under the revoked consent").isFalse();
+        assertThat(realm.storedConsentKeys(TestRealm.ALICE)).as("the records are cleaned")
+                .doesNotContain(realm.consentKey(TestRealm.APP, TestRealm.PLANNER));
+        assertThat(accountApplication(accountToken, TestRealm.PLANNER)).as("no longer listed").isNull();
+        assertThat(consentPageShownFor(TestRealm.PLANNER)).as("the next login asks again").isTrue();
+        ObjectNode event = realm.admin().events(realm.name(), "REVOKE_GRANT").get(0);
+        assertThat(event.path("details").path("revoked_client").asText()).isEqualTo(TestRealm.PLANNER);
+    }
+
+    @Test
+    void adminRevokeUnderUsersConsentsCascades() {
+        String delegated = delegatedToken(TestRealm.BOOKING);
+        String consentsPath = "/realms/" + realm.name() + "/users/" + realm.userId(TestRealm.ALICE) + "/consents";
+        JsonNode consents = realm.admin().get(consentsPath).body();
+        assertThat(consents.findValuesAsText("clientId")).as("Users → Consents lists the agent").contains(TestRealm.BOOKING);
+
+        Admin.Response revoked = realm.admin().delete(consentsPath + "/" + TestRealm.BOOKING, null);
+
+        assertThat(revoked.status()).isEqualTo(204);
+        assertThat(active(delegated)).isFalse();
+        assertThat(realm.storedConsentKeys(TestRealm.ALICE)).doesNotContain(realm.consentKey(TestRealm.APP, TestRealm.BOOKING));
+        assertThat(consentPageShownFor(TestRealm.BOOKING)).isTrue();
+    }
+
+    @Test
+    void consentRevokedThroughTheStoreIsNotResurrectedByTheMirror() {
+        String delegated = delegatedToken(TestRealm.PLANNER);
+        realm.removeStoredConsents(TestRealm.ALICE);
+
+        assertThat(active(delegated)).isFalse();
+        assertThat(consentPageShownFor(TestRealm.PLANNER)).isTrue();
+    }
+
+    @Test
+    void promptNoneWithACoveringConsentGivesABoundCodeWithoutAPage() {
+        flow.delegatedCode(TestRealm.PLANNER);
+        HttpLogin session = new HttpLogin(TestRealm.REDIRECT_URI);
+        assertThat(session.authorize(flow.authorizeUrl(OAuth.Pkce.s256(), Map.of()), TestRealm.ALICE,
+                TestRealm.ALICE_PASSWORD, null).code()).isNotBlank();
+        OAuth.Pkce pkce = OAuth.Pkce.s256();
+
+        HttpLogin.Outcome outcome = session.authorize(flow.authorizeUrl(pkce,
+                Map.of("requested_actor", TestRealm.PLANNER, "prompt", "none")), TestRealm.ALICE, TestRealm.ALICE_PASSWORD, null);
+
+        assertThat(outcome.code()).as(outcome.toString()).isNotBlank();
+        OAuth.TokenResponse response = flow.redeem(new Delegations.Code(outcome.code(), pkce), flow.actorToken(TestRealm.PLANNER));
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+    }
+
+    @Test
+    void keycloaksOwnConsentOnTheAppIsNotAskedAgain() {
+        realm.admin().updateClient(realm.name(), TestRealm.APP, c -> c.put("consentRequired", true));
+        try {
+            String url = flow.authorizeUrl(OAuth.Pkce.s256(), Map.of("requested_actor", TestRealm.PLANNER));
+            HttpLogin.Outcome outcome = new HttpLogin(TestRealm.REDIRECT_URI).authorize(url, TestRealm.BOB, TestRealm.BOB_PASSWORD, "accept");
+
+            assertThat(outcome.code()).as("one consent page, then the code: %s", outcome).isNotBlank();
+        } finally {
+            realm.admin().updateClient(realm.name(), TestRealm.APP, c -> c.put("consentRequired", false));
+        }
+    }
+
+    @Test
+    void deletingAnAgentOrAnAppDeletesTheConsentsThatNameThem() {
+        String tempApp = "temp-app";
+        realm.admin().createClient(realm.name(), Map.of("clientId", tempApp, "publicClient", true,
+                "redirectUris", List.of(TestRealm.REDIRECT_URI)));
+        realm.admin().updateClient(realm.name(), TestRealm.BOOKING, c -> c.with("attributes")
+                .put("actorbound.allowed-clients", TestRealm.APP + "," + tempApp));
+        String viaTempApp = realm.oauth().authorizeUrl(realm.name(), tempApp, TestRealm.REDIRECT_URI, "openid",
+                Delegations.STATE, OAuth.Pkce.s256(), Map.of("requested_actor", TestRealm.BOOKING, "prompt", "consent"));
+        assertThat(new HttpLogin(TestRealm.REDIRECT_URI).authorize(viaTempApp, TestRealm.ALICE, TestRealm.ALICE_PASSWORD,
+                "accept").code()).isNotBlank();
+        String tempKey = realm.consentKey(tempApp, TestRealm.BOOKING);
+        assertThat(realm.storedConsentKeys(TestRealm.ALICE)).contains(tempKey);
+
+        realm.admin().delete("/realms/" + realm.name() + "/clients/" + realm.admin().clientUuid(realm.name(), tempApp), null)
+                .expectOk("delete app");
+        assertThat(realm.storedConsentKeys(TestRealm.ALICE)).as("app deleted").doesNotContain(tempKey);
+        realm.admin().updateClient(realm.name(), TestRealm.BOOKING, c -> c.with("attributes")
+                .put("actorbound.allowed-clients", TestRealm.APP + "," + TestRealm.BACKEND));
+
+        String tempAgent = "temp-agent";
+        Map<String, Object> agent = new LinkedHashMap<>();
+        agent.put("clientId", tempAgent);
+        agent.put("publicClient", false);
+        agent.put("secret", "temp-secret");
+        agent.put("serviceAccountsEnabled", true);
+        agent.put("standardFlowEnabled", false);
+        realm.admin().createClient(realm.name(), agent);
+        realm.admin().addRealmRolesToUser(realm.name(), realm.agentServiceAccountId(tempAgent), TestRealm.AGENT_ROLE);
+        assertThat(flow.authorize(OAuth.Pkce.s256(), Map.of("requested_actor", tempAgent, "prompt", "consent"), "accept")
+                .code()).isNotBlank();
+        String agentKey = realm.consentKey(TestRealm.APP, tempAgent);
+        assertThat(realm.storedConsentKeys(TestRealm.ALICE)).contains(agentKey);
+
+        realm.admin().delete("/realms/" + realm.name() + "/clients/" + realm.admin().clientUuid(realm.name(), tempAgent), null)
+                .expectOk("delete agent");
+        assertThat(realm.storedConsentKeys(TestRealm.ALICE)).as("agent deleted").doesNotContain(agentKey);
+    }
+}
