@@ -1,0 +1,80 @@
+package dev.actorbound.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * A user revokes an agent where Keycloak users already look: the account console's Applications page lists the
+ * agent by its name, and "Remove access" there revokes it for every app, at once.
+ */
+@ExtendWith(KeycloakServer.class)
+class AccountConsoleRevokeBrowserIT {
+
+    private static final String RESOURCE_SERVER = "calendar-api";
+    private static final String RESOURCE_SERVER_SECRET = "calendar-secret";
+
+    private static TestRealm realm;
+    private static Delegations flow;
+
+    @BeforeAll
+    static void createRealm(KeycloakServer server) {
+        realm = TestRealm.create(server);
+        flow = new Delegations(realm);
+        realm.addResourceServer(RESOURCE_SERVER, RESOURCE_SERVER_SECRET);
+    }
+
+    @AfterAll
+    static void deleteRealm() {
+        if (realm != null) {
+            realm.close();
+        }
+    }
+
+    private static boolean active(String token) {
+        return realm.oauth().introspect(realm.name(), token, RESOURCE_SERVER, RESOURCE_SERVER_SECRET).path("active").asBoolean();
+    }
+
+    @Test
+    void removeAccessInTheAccountConsoleRevokesTheAgent() {
+        OAuth.TokenResponse issued = flow.redeem(flow.delegatedCode(TestRealm.PLANNER), flow.actorToken(TestRealm.PLANNER));
+        assertThat(issued.status()).as(issued.toString()).isEqualTo(200);
+        assertThat(active(issued.accessToken())).isTrue();
+
+        try (Browser browser = Browser.open()) {
+            WebDriver driver = browser.driver();
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+            browser.loginAt(realm.server().baseUrl() + "/realms/" + realm.name() + "/account/applications",
+                    TestRealm.ALICE, TestRealm.ALICE_PASSWORD);
+            By toggle = By.id("toggle-" + TestRealm.PLANNER);
+            wait.until(ExpectedConditions.elementToBeClickable(toggle));
+            assertThat(driver.findElement(By.id("applications-list")).getText()).contains("Trip Planner");
+
+            driver.findElement(toggle).click();
+            By details = By.id("content-" + TestRealm.PLANNER);
+            wait.until(ExpectedConditions.visibilityOfElementLocated(details));
+            browser.screenshot(Path.of("target/screenshots/account-applications.png"));
+            driver.findElement(details).findElement(By.xpath(".//button[normalize-space()='Remove access']")).click();
+            By confirm = By.xpath("//div[@role='dialog']//button[normalize-space()='Confirm']");
+            wait.until(ExpectedConditions.elementToBeClickable(confirm)).click();
+            wait.until(ExpectedConditions.invisibilityOfElementLocated(toggle));
+        }
+
+        assertThat(active(issued.accessToken())).as("a token issued under the removed consent").isFalse();
+        assertThat(realm.storedConsentKeys(TestRealm.ALICE)).isEmpty();
+        HttpLogin.Outcome next = flow.authorize(OAuth.Pkce.s256(), java.util.Map.of("requested_actor", TestRealm.PLANNER), null);
+        assertThat(next.isConsentPage()).as("the next login asks again: %s", next).isTrue();
+        assertThat(realm.admin().events(realm.name(), "REVOKE_GRANT").get(0).path("details").path("revoked_client").asText())
+                .isEqualTo(TestRealm.PLANNER);
+    }
+}
