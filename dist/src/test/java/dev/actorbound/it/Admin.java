@@ -208,6 +208,11 @@ public final class Admin {
                 response.headers().firstValue("Location").orElse(""));
     }
 
+    /** Drops the cached admin token, e.g. after a server restart. */
+    synchronized void forgetToken() {
+        token = null;
+    }
+
     /** A master-realm admin token from {@code admin-cli}, fetched again shortly before it expires. */
     private synchronized String token() {
         if (token != null && Instant.now().isBefore(tokenExpiry)) {

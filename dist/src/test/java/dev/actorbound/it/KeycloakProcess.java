@@ -26,14 +26,16 @@ final class KeycloakProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
-    private final Process process;
+    private final ProcessBuilder builder;
+    private Process process;
     private final int httpPort;
     private final int managementPort;
     private final Path logFile;
     private final Admin admin;
     private final Thread shutdownHook;
 
-    private KeycloakProcess(Process process, int httpPort, int managementPort, Path logFile) {
+    private KeycloakProcess(ProcessBuilder builder, Process process, int httpPort, int managementPort, Path logFile) {
+        this.builder = builder;
         this.process = process;
         this.httpPort = httpPort;
         this.managementPort = managementPort;
@@ -62,12 +64,30 @@ final class KeycloakProcess implements AutoCloseable {
         builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", "admin");
         KeycloakProcess server;
         try {
-            server = new KeycloakProcess(builder.start(), http, management, log);
+            server = new KeycloakProcess(builder, builder.start(), http, management, log);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + kcSh, e);
         }
         server.awaitReady();
         return server;
+    }
+
+    /** Whether the data outlives the process (a real database), so that a restart test means something. */
+    static boolean persistentDatabase() {
+        return property("it.db", "dev-mem").equals("postgres");
+    }
+
+    /** Stops Keycloak and starts it again on the same ports and database; the log is appended to. */
+    synchronized void restart() {
+        stop();
+        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot restart Keycloak", e);
+        }
+        awaitReady();
+        admin.forgetToken();
     }
 
     String baseUrl() {

@@ -55,6 +55,15 @@ public final class KeycloakServer implements BeforeAllCallback, ParameterResolve
         return process().admin();
     }
 
+    /** Stops and starts the shared server (same URL, same database). Only meaningful on a persistent database. */
+    public void restart() {
+        process().restart();
+    }
+
+    public boolean persistentDatabase() {
+        return KeycloakProcess.persistentDatabase();
+    }
+
     public OAuth oauth() {
         return new OAuth(baseUrl());
     }
