@@ -81,12 +81,12 @@ class AgentsPageAdminRestIT {
                 "tokenLifespan", "120", "refreshAllowed", "true")).createdId();
 
         Admin.Response updated = page.update(id, entry(TestRealm.PLANNER, "allowedClients", TestRealm.APP + "|" + TestRealm.BACKEND,
-                "delegates", "", "maxChainDepth", "", "tokenLifespan", "600", "refreshAllowed", "false"));
+                "delegates", "", "maxChainDepth", "", "tokenLifespan", "240", "refreshAllowed", "false"));
 
         assertThat(updated.status()).as(updated.toString()).isEqualTo(204);
         assertThat(page.agentAttributes(TestRealm.PLANNER)).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "actorbound.allowed-clients", TestRealm.APP + "," + TestRealm.BACKEND,
-                "access.token.lifespan", "600",
+                "access.token.lifespan", "240",
                 "actorbound.refresh-allowed", "false"));
     }
 
@@ -138,6 +138,8 @@ class AgentsPageAdminRestIT {
                         "Delegated token lifetime (seconds) must be between 10 and 3600."),
                 Arguments.of(entry(TestRealm.PLANNER, "tokenLifespan", "86400"),
                         "Delegated token lifetime (seconds) must be between 10 and 3600."),
+                Arguments.of(entry(TestRealm.PLANNER, "tokenLifespan", "301"), "Delegated token lifetime (seconds) must not be "
+                        + "longer than the realm's access tokens (300 seconds, see Realm settings, Tokens tab): delegated tokens never outlive them."),
                 Arguments.of(entry(TestRealm.PLANNER, "refreshAllowed", "sometimes"), "Refresh allowed must be true or false."));
     }
 

@@ -39,6 +39,7 @@ final class AgentEntryValidator {
                     throw new ComponentValidationException(Messages.UNKNOWN_APP, app);
                 });
         entry.delegates().forEach(delegate -> checkDelegate(entry.agent(), delegate));
+        checkLifespan(entry);
         rejectSecondEntry(model, entry.agent());
     }
 
@@ -52,6 +53,14 @@ final class AgentEntryValidator {
         }
         if (!isAgent(client)) {
             throw new ComponentValidationException(Messages.DELEGATE_NOT_AN_AGENT, delegate);
+        }
+    }
+
+    /** The runtime only ever shortens the token Keycloak issues, so a longer setting would silently not apply. */
+    private void checkLifespan(AgentEntry entry) {
+        int realmLifespan = realm.getAccessTokenLifespan();
+        if (entry.tokenLifespan().isPresent() && entry.tokenLifespan().getAsInt() > realmLifespan) {
+            throw new ComponentValidationException(Messages.LIFESPAN_ABOVE_REALM, String.valueOf(realmLifespan));
         }
     }
 

@@ -24,6 +24,7 @@ final class Messages {
     static final String DELEGATE_SELF = "actorbound-agents-delegate-self";
     static final String NOT_A_NUMBER = "actorbound-agents-not-a-number";
     static final String OUT_OF_RANGE = "actorbound-agents-out-of-range";
+    static final String LIFESPAN_ABOVE_REALM = "actorbound-agents-lifespan-above-realm";
     static final String NOT_A_BOOLEAN = "actorbound-agents-not-a-boolean";
     static final String DUPLICATE = "actorbound-agents-duplicate";
 
