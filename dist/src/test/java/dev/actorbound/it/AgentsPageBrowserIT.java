@@ -48,11 +48,7 @@ class AgentsPageBrowserIT {
     void adminRestrictsAnAgentToAnotherAppAndTheFlowObeys() {
         try (Browser browser = Browser.open()) {
             WebDriver driver = browser.driver();
-            openConsole(browser);
-
-            click(driver, By.linkText("Agents"));
-            visible(driver, By.xpath("//h1[normalize-space()='Agents']"));
-            click(driver, By.xpath("//*[self::a or self::button][normalize-space()='Create item']"));
+            openNewAgentForm(browser);
             type(driver, "agent", TestRealm.PLANNER);
             type(driver, "allowedClients0", TestRealm.BACKEND);
             browser.screenshot(SCREENSHOTS.resolve("agents-page-form.png"));
@@ -76,10 +72,7 @@ class AgentsPageBrowserIT {
     void adminSeesWhyAnEntryForAnUnknownClientIsRefused() {
         try (Browser browser = Browser.open()) {
             WebDriver driver = browser.driver();
-            openConsole(browser);
-
-            click(driver, By.linkText("Agents"));
-            click(driver, By.xpath("//*[self::a or self::button][normalize-space()='Create item']"));
+            openNewAgentForm(browser);
             type(driver, "agent", "ghost-agent");
             click(driver, By.cssSelector("[data-testid='save']"));
 
@@ -111,6 +104,14 @@ class AgentsPageBrowserIT {
     private static void openConsole(Browser browser) {
         browser.loginAt(realm.server().baseUrl() + "/admin/master/console/#/" + realm.name() + "/", "admin", "admin");
         visible(browser.driver(), By.cssSelector("[data-testid='currentRealm']"));
+    }
+
+    /** The click path an admin follows: Agents in the left navigation, then Create item. */
+    private static void openNewAgentForm(Browser browser) {
+        openConsole(browser);
+        click(browser.driver(), By.linkText("Agents"));
+        visible(browser.driver(), By.xpath("//h1[normalize-space()='Agents']"));
+        click(browser.driver(), By.xpath("//*[self::a or self::button][normalize-space()='Create item']"));
     }
 
     private static void type(WebDriver driver, String field, String value) {
