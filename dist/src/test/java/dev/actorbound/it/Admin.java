@@ -128,6 +128,46 @@ public final class Admin {
                 realmRoles(realm, roles)).expectOk("scope-map " + Arrays.toString(roles) + " to " + clientId);
     }
 
+    /** The client's attributes as admin REST returns them (what kcadm and a realm export show too). */
+    public ObjectNode clientAttributes(String realm, String clientId) {
+        JsonNode client = get("/realms/" + realm + "/clients/" + clientUuid(realm, clientId)).expectOk("read client " + clientId).body();
+        return client.path("attributes") instanceof ObjectNode attributes ? attributes : JSON.createObjectNode();
+    }
+
+    // ---- components (the admin console's declarative-ui pages are components of the realm) ----
+
+    public static final String UI_PAGE_PROVIDER = "org.keycloak.services.ui.extend.UiPageProvider";
+
+    /** Creates a page component; the answer carries the status and, on refusal, Keycloak's {@code errorMessage}. */
+    public Response createPageComponent(String realm, String providerId, Map<String, List<String>> config) {
+        return post("/realms/" + realm + "/components", pageComponent(realm, providerId, config));
+    }
+
+    public Response updatePageComponent(String realm, String id, String providerId, Map<String, List<String>> config) {
+        ObjectNode component = pageComponent(realm, providerId, config);
+        component.put("id", id);
+        return put("/realms/" + realm + "/components/" + id, component);
+    }
+
+    /** The realm's page components of {@code providerId}. */
+    public List<ObjectNode> pageComponents(String realm, String providerId) {
+        JsonNode found = get("/realms/" + realm + "/components?type=" + encode(UI_PAGE_PROVIDER) + "&providerId="
+                + encode(providerId)).expectOk("list components").body();
+        List<ObjectNode> list = new ArrayList<>();
+        found.forEach(component -> list.add((ObjectNode) component));
+        return list;
+    }
+
+    private ObjectNode pageComponent(String realm, String providerId, Map<String, List<String>> config) {
+        ObjectNode component = JSON.createObjectNode();
+        component.put("name", config.getOrDefault("agent", List.of(providerId)).get(0));
+        component.put("providerId", providerId);
+        component.put("providerType", UI_PAGE_PROVIDER);
+        component.put("parentId", get("/realms/" + realm).expectOk("read realm").body().get("id").asText());
+        component.set("config", JSON.valueToTree(config));
+        return component;
+    }
+
     // ---- users and roles ----
 
     /** Creates an enabled user with a verified e-mail, a name and a permanent password, so no required action fires. */

@@ -85,6 +85,18 @@ final class Delegations {
                         + realm.admin().events(realm.name(), type)));
     }
 
+    /** A refusal redirected to the app, with state, and a LOGIN_ERROR event of the app that says why. */
+    ObjectNode assertAuthorizationRefused(HttpLogin.Outcome outcome, String error, String description) {
+        assertThat(outcome.callback()).as(outcome.toString())
+                .containsEntry("error", error)
+                .containsEntry("error_description", description)
+                .containsEntry("state", STATE)
+                .doesNotContainKey("code");
+        ObjectNode event = event("LOGIN_ERROR", description);
+        assertThat(event.path("clientId").asText()).isEqualTo(TestRealm.APP);
+        return event;
+    }
+
     /** Asserts a token-endpoint refusal the way a client and an auditor see it. */
     void assertRefused(OAuth.TokenResponse response, String error, String description, String eventError, String actor) {
         assertThat(response.status()).as(response.toString()).isEqualTo(400);

@@ -22,6 +22,7 @@ import org.keycloak.protocol.oidc.grants.OAuth2GrantTypeFactory;
 import org.keycloak.protocol.oidc.refresh.RefreshTokenProviderFactory;
 import org.keycloak.protocol.oidc.token.TokenPostProcessorFactory;
 import org.keycloak.provider.ProviderFactory;
+import org.keycloak.services.ui.extend.UiPageProviderFactory;
 import org.keycloak.wellknown.WellKnownProviderFactory;
 
 /** Every factory is registered once, through META-INF/services, with the id Keycloak must see. */
@@ -37,7 +38,8 @@ class ServiceLoaderTest {
                 Arguments.of(WellKnownProviderFactory.class, List.of("actorbound-openid-configuration")),
                 Arguments.of(TokenExchangeProviderFactory.class, List.of("actorbound-delegation")),
                 Arguments.of(RefreshTokenProviderFactory.class, List.of("actorbound-delegated")),
-                Arguments.of(EventListenerProviderFactory.class, List.of("actorbound-consent-cleanup")));
+                Arguments.of(EventListenerProviderFactory.class, List.of("actorbound-consent-cleanup")),
+                Arguments.of(UiPageProviderFactory.class, List.of("actorbound-agents")));
     }
 
     /**

@@ -27,7 +27,8 @@ public record AgentSettings(List<String> allowedClients, List<String> delegates,
         return allowedClients.isEmpty() || allowedClients.contains(clientId);
     }
 
-    static List<String> list(String value) {
+    /** Splits a client_id list as admins write it: commas or white space between names. */
+    public static List<String> list(String value) {
         if (value == null || value.isBlank()) {
             return List.of();
         }

@@ -1,0 +1,57 @@
+package dev.actorbound.it;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The admin console's Agents page as admin REST sees it: components of the realm, written to client attributes. */
+final class AgentsPage {
+
+    static final String PROVIDER_ID = "actorbound-agents";
+    /** What an app is told when the agent does not accept it (PROTOCOL §2.1). */
+    static final String NOT_ACCEPTED = "the requested agent does not accept requests from this client";
+
+    private final TestRealm realm;
+
+    AgentsPage(TestRealm realm) {
+        this.realm = realm;
+    }
+
+    /** A page entry's config, field by field, in the shape the console's form sends (one list per field). */
+    static Map<String, List<String>> entry(String agent, String... fieldValuePairs) {
+        Map<String, List<String>> config = new LinkedHashMap<>();
+        config.put("agent", List.of(agent));
+        for (int i = 0; i < fieldValuePairs.length; i += 2) {
+            config.put(fieldValuePairs[i], List.of(fieldValuePairs[i + 1].split("\\|", -1)));
+        }
+        return config;
+    }
+
+    Admin.Response create(Map<String, List<String>> config) {
+        return realm.admin().createPageComponent(realm.name(), PROVIDER_ID, config);
+    }
+
+    Admin.Response update(String id, Map<String, List<String>> config) {
+        return realm.admin().updatePageComponent(realm.name(), id, PROVIDER_ID, config);
+    }
+
+    Admin.Response delete(String id) {
+        return realm.admin().delete("/realms/" + realm.name() + "/components/" + id, null);
+    }
+
+    /** Deletes every entry, so each test starts from an empty page. */
+    void clear() {
+        realm.admin().pageComponents(realm.name(), PROVIDER_ID).forEach(c -> delete(c.get("id").asText()));
+    }
+
+    /** The client's {@code actorbound.*} attributes and {@code access.token.lifespan}, flattened to strings. */
+    Map<String, String> agentAttributes(String clientId) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        realm.admin().clientAttributes(realm.name(), clientId).fields().forEachRemaining(field -> {
+            if (field.getKey().startsWith("actorbound.") || field.getKey().equals("access.token.lifespan")) {
+                attributes.put(field.getKey(), field.getValue().asText());
+            }
+        });
+        return attributes;
+    }
+}
