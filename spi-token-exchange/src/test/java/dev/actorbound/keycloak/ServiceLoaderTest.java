@@ -21,6 +21,7 @@ import org.keycloak.protocol.oidc.grants.OAuth2GrantTypeFactory;
 import org.keycloak.protocol.oidc.refresh.RefreshTokenProviderFactory;
 import org.keycloak.protocol.oidc.token.TokenPostProcessorFactory;
 import org.keycloak.provider.ProviderFactory;
+import org.keycloak.services.resource.RealmResourceProviderFactory;
 import org.keycloak.wellknown.WellKnownProviderFactory;
 
 /** Every factory is registered once, through META-INF/services, with the id Keycloak must see. */
@@ -35,7 +36,8 @@ class ServiceLoaderTest {
                 Arguments.of(TokenIntrospectionProviderFactory.class, List.of("access_token")),
                 Arguments.of(WellKnownProviderFactory.class, List.of("actorbound-openid-configuration")),
                 Arguments.of(TokenExchangeProviderFactory.class, List.of("actorbound-delegation")),
-                Arguments.of(RefreshTokenProviderFactory.class, List.of("actorbound-delegated")));
+                Arguments.of(RefreshTokenProviderFactory.class, List.of("actorbound-delegated")),
+                Arguments.of(RealmResourceProviderFactory.class, List.of("actorbound")));
     }
 
     /**
@@ -68,7 +70,7 @@ class ServiceLoaderTest {
     @MethodSource("factories")
     void overridesOutrankKeycloak(Class<? extends ProviderFactory<?>> spi, List<String> ids) {
         ours(spi).stream()
-                .filter(f -> !f.getId().startsWith("actorbound-"))
+                .filter(f -> !f.getId().startsWith("actorbound"))
                 .forEach(f -> assertThat(f.order()).as("order of %s", f.getId()).isGreaterThan(0));
     }
 
