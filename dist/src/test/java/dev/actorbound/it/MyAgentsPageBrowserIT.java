@@ -155,6 +155,16 @@ class MyAgentsPageBrowserIT {
     }
 
     @Test
+    void aUserWithoutAgentsIsToldSo() {
+        HttpLogin bob = new HttpLogin(pageUrl());
+        assertThat(bob.authorize(pageUrl(), TestRealm.BOB, TestRealm.BOB_PASSWORD, null).callback()).containsKey("code");
+        HttpResponse<String> page = bob.get(pageUrl());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("id=\"actorbound-my-agents-empty\"").contains("No agent may act for you.")
+                .doesNotContain("class=\"actorbound-agent\"");
+    }
+
+    @Test
     void withoutSessionThePageSendsTheUserToLogInAndBackToItOnly() throws Exception {
         HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(pageUrl())).GET().build(),
