@@ -78,15 +78,23 @@ final class HttpLogin {
         throw new IllegalStateException("too many redirects");
     }
 
-    private HttpResponse<String> get(String url) {
+    /** A GET with this login's cookies, redirects not followed: for pages under test over plain HTTP. */
+    HttpResponse<String> get(String url) {
         return send(HttpRequest.newBuilder(URI.create(url)).GET());
     }
 
     private HttpResponse<String> post(String url, Map<String, String> form) {
+        return post(url, form, Map.of());
+    }
+
+    /** A form POST with this login's cookies and the given extra headers (e.g. {@code Origin}), redirects not followed. */
+    HttpResponse<String> post(String url, Map<String, String> form, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+        headers.forEach(request::header);
         String body = form.entrySet().stream()
                 .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
+        return send(request.header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 

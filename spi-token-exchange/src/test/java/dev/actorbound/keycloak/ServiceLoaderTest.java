@@ -22,6 +22,7 @@ import org.keycloak.protocol.oidc.grants.OAuth2GrantTypeFactory;
 import org.keycloak.protocol.oidc.refresh.RefreshTokenProviderFactory;
 import org.keycloak.protocol.oidc.token.TokenPostProcessorFactory;
 import org.keycloak.provider.ProviderFactory;
+import org.keycloak.services.resource.RealmResourceProviderFactory;
 import org.keycloak.services.ui.extend.UiPageProviderFactory;
 import org.keycloak.wellknown.WellKnownProviderFactory;
 
@@ -39,7 +40,8 @@ class ServiceLoaderTest {
                 Arguments.of(TokenExchangeProviderFactory.class, List.of("actorbound-delegation")),
                 Arguments.of(RefreshTokenProviderFactory.class, List.of("actorbound-delegated")),
                 Arguments.of(EventListenerProviderFactory.class, List.of("actorbound-consent-cleanup")),
-                Arguments.of(UiPageProviderFactory.class, List.of("actorbound-agents")));
+                Arguments.of(UiPageProviderFactory.class, List.of("actorbound-agents")),
+                Arguments.of(RealmResourceProviderFactory.class, List.of("actorbound")));
     }
 
     /**
@@ -72,7 +74,7 @@ class ServiceLoaderTest {
     @MethodSource("factories")
     void overridesOutrankKeycloak(Class<? extends ProviderFactory<?>> spi, List<String> ids) {
         ours(spi).stream()
-                .filter(f -> !f.getId().startsWith("actorbound-"))
+                .filter(f -> !f.getId().startsWith("actorbound"))
                 .forEach(f -> assertThat(f.order()).as("order of %s", f.getId()).isGreaterThan(0));
     }
 

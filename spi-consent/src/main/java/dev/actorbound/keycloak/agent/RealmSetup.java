@@ -1,5 +1,6 @@
 package dev.actorbound.keycloak.agent;
 
+import dev.actorbound.keycloak.myagents.MyAgentsClient;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
@@ -10,7 +11,8 @@ import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderEvent;
 
 /**
- * Makes every realm ready for agents: the {@code ai-agent} role exists and the consent step is registered.
+ * Makes every realm ready for agents: the {@code ai-agent} role exists, the consent step is registered and the
+ * client of the "agents that act for me" page exists.
  * Runs for existing realms at start-up and for each realm created or imported later. Never re-enables a
  * consent step an admin disabled: with it disabled, delegated requests are refused instead.
  */
@@ -53,5 +55,6 @@ public final class RealmSetup {
             action.setPriority(1000);
             realm.addRequiredActionProvider(action);
         }
+        MyAgentsClient.ensure(realm);
     }
 }
