@@ -2,6 +2,7 @@ package dev.actorbound.keycloak.audit;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import dev.actorbound.keycloak.info.OperationalInfo;
 import org.jboss.logging.Logger;
@@ -59,10 +60,10 @@ public final class AuditLogEventListenerProviderFactory implements EventListener
     /** {@code log-enabled} is false when the category's level is above INFO: then no line is written. */
     @Override
     public Map<String, String> getOperationalInfo() {
-        return OperationalInfo.of(Map.of(
+        return OperationalInfo.of(new TreeMap<>(Map.of(
                 "log-category", CATEGORY,
                 "log-enabled", Boolean.toString(Logger.getLogger(CATEGORY).isInfoEnabled()),
-                INCLUDE_IP_ADDRESS, Boolean.toString(includeIpAddress)));
+                INCLUDE_IP_ADDRESS, Boolean.toString(includeIpAddress))));
     }
 
     @Override
