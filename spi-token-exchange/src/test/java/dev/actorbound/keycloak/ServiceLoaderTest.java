@@ -22,6 +22,7 @@ import org.keycloak.protocol.oidc.grants.OAuth2GrantTypeFactory;
 import org.keycloak.protocol.oidc.refresh.RefreshTokenProviderFactory;
 import org.keycloak.protocol.oidc.token.TokenPostProcessorFactory;
 import org.keycloak.provider.ProviderFactory;
+import org.keycloak.provider.ServerInfoAwareProviderFactory;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
 import org.keycloak.services.ui.extend.UiPageProviderFactory;
 import org.keycloak.wellknown.WellKnownProviderFactory;
@@ -39,7 +40,7 @@ class ServiceLoaderTest {
                 Arguments.of(WellKnownProviderFactory.class, List.of("actorbound-openid-configuration")),
                 Arguments.of(TokenExchangeProviderFactory.class, List.of("actorbound-delegation")),
                 Arguments.of(RefreshTokenProviderFactory.class, List.of("actorbound-delegated")),
-                Arguments.of(EventListenerProviderFactory.class, List.of("actorbound-consent-cleanup")),
+                Arguments.of(EventListenerProviderFactory.class, List.of("actorbound-consent-cleanup", "actorbound-audit")),
                 Arguments.of(UiPageProviderFactory.class, List.of("actorbound-agents")),
                 Arguments.of(RealmResourceProviderFactory.class, List.of("actorbound")));
     }
@@ -76,6 +77,35 @@ class ServiceLoaderTest {
         ours(spi).stream()
                 .filter(f -> !f.getId().startsWith("actorbound"))
                 .forEach(f -> assertThat(f.order()).as("order of %s", f.getId()).isGreaterThan(0));
+    }
+
+    /** Global: Keycloak hands it every realm's events without the realm listing it. */
+    @org.junit.jupiter.api.Test
+    void auditListenerIsGlobal() {
+        assertThat(ours(EventListenerProviderFactory.class)).singleElement()
+                .satisfies(f -> assertThat(f.isGlobal()).isTrue());
+    }
+
+    /** Every factory that has server-wide options shows the version and the values in effect on the server info page. */
+    @ParameterizedTest
+    @MethodSource("configuredFactories")
+    void configuredFactoriesShowVersionAndOptionsInServerInfo(Class<? extends ProviderFactory<?>> spi, String id, List<String> keys) {
+        ProviderFactory<?> factory = ours(spi).stream().filter(f -> f.getId().equals(id)).findFirst().orElseThrow();
+        assertThat(factory).isInstanceOf(ServerInfoAwareProviderFactory.class);
+        assertThat(((ServerInfoAwareProviderFactory) factory).getOperationalInfo())
+                .containsKeys(keys.toArray(String[]::new))
+                .hasEntrySatisfying("version", v -> assertThat(v).isNotBlank().isNotEqualTo("unknown"));
+    }
+
+    static Stream<Arguments> configuredFactories() {
+        List<String> options = List.of("delegated-token-lifetime", "max-chain-depth");
+        return Stream.of(
+                Arguments.of(RequiredActionFactory.class, "actorbound-agent-consent", options),
+                Arguments.of(OAuth2GrantTypeFactory.class, "authorization_code", options),
+                Arguments.of(TokenExchangeProviderFactory.class, "actorbound-delegation", options),
+                Arguments.of(RefreshTokenProviderFactory.class, "actorbound-delegated", options),
+                Arguments.of(EventListenerProviderFactory.class, "actorbound-audit",
+                        List.of("log-category", "log-enabled", "include-ip-address")));
     }
 
     /** Keycloak picks the refresh provider with the highest order that supports a token: ours must come before "default". */

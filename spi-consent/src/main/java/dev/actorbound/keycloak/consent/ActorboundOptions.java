@@ -1,5 +1,8 @@
 package dev.actorbound.keycloak.consent;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import org.keycloak.Config;
 
 /**
@@ -16,6 +19,14 @@ public record ActorboundOptions(int delegatedTokenLifetime, int maxChainDepth) {
         return new ActorboundOptions(
                 bounded(config.getInt(DELEGATED_TOKEN_LIFETIME), 10, 86_400, DEFAULTS.delegatedTokenLifetime()),
                 bounded(config.getInt(MAX_CHAIN_DEPTH), 1, 10, DEFAULTS.maxChainDepth()));
+    }
+
+    /** The values in effect, keyed by option name, as the server info page shows them. */
+    public Map<String, String> asMap() {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put(DELEGATED_TOKEN_LIFETIME, Integer.toString(delegatedTokenLifetime));
+        values.put(MAX_CHAIN_DEPTH, Integer.toString(maxChainDepth));
+        return values;
     }
 
     private static int bounded(Integer value, int min, int max, int fallback) {

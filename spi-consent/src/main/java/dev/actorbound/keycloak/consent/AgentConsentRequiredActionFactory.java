@@ -1,17 +1,23 @@
 package dev.actorbound.keycloak.consent;
 
+import java.util.Map;
+
 import dev.actorbound.keycloak.agent.RealmSetup;
+import dev.actorbound.keycloak.info.OperationalInfo;
 import org.keycloak.Config;
 import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.provider.ServerInfoAwareProviderFactory;
 
 /**
  * The consent step, and the home of the server-wide delegation options
  * ({@code --spi-required-action--actorbound-agent-consent--<option>}) that the token side reads too.
+ * The options are not declared in {@code getConfigMetadata()}: for a required action that list is the per-realm
+ * configuration form of the admin console, and these options are server-wide. Server info shows their values.
  */
-public final class AgentConsentRequiredActionFactory implements RequiredActionFactory {
+public final class AgentConsentRequiredActionFactory implements RequiredActionFactory, ServerInfoAwareProviderFactory {
 
     public static final String PROVIDER_ID = "actorbound-agent-consent";
     static final String DISPLAY_TEXT = "Consent to an AI agent";
@@ -38,6 +44,11 @@ public final class AgentConsentRequiredActionFactory implements RequiredActionFa
     public static ActorboundOptions options(KeycloakSessionFactory factory) {
         return factory.getProviderFactory(RequiredActionProvider.class, PROVIDER_ID)
                 instanceof AgentConsentRequiredActionFactory consent ? consent.options : ActorboundOptions.DEFAULTS;
+    }
+
+    @Override
+    public Map<String, String> getOperationalInfo() {
+        return OperationalInfo.of(options.asMap());
     }
 
     @Override

@@ -72,6 +72,7 @@ public final class ActClaimPostProcessor implements TokenPostProcessor {
             });
         }
         delegation.event().detail(AuditDetails.GRANTED_ROLES, String.join(" ", roles));
+        delegation.event().detail(AuditDetails.APP, delegation.originClientId());
         if (token.getAudience() != null && token.getAudience().length > 0) {
             delegation.event().detail(Details.AUDIENCE, String.join(" ", token.getAudience()));
         }

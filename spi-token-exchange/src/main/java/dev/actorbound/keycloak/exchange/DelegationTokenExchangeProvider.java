@@ -61,7 +61,8 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
                 .orElseThrow(() -> failure.refuse(OAuthErrorException.INVALID_GRANT, Errors.INVALID_TOKEN,
                         "subject_token is not a valid, active access token of this realm"));
         subject = verified.token();
-        event.user(verified.user()).detail(AuditDetails.ACTOR, requester.clientId());
+        event.user(verified.user()).detail(AuditDetails.ACTOR, requester.clientId())
+                .detail(AuditDetails.ACTOR_SUB, requester.serviceAccountId());
         HandOff handOff = new HandOff(session, realm, options, failure)
                 .decide(subject, verified.user(), requester);
         event.detail(AuditDetails.ACTOR_CHAIN, handOff.chain().serialize());

@@ -1,14 +1,18 @@
 package dev.actorbound.keycloak.exchange;
 
+import java.util.Map;
+
 import dev.actorbound.keycloak.consent.ActorboundOptions;
 import dev.actorbound.keycloak.consent.AgentConsentRequiredActionFactory;
+import dev.actorbound.keycloak.info.OperationalInfo;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.protocol.oidc.TokenExchangeProvider;
 import org.keycloak.protocol.oidc.TokenExchangeProviderFactory;
+import org.keycloak.provider.ServerInfoAwareProviderFactory;
 
-public final class DelegationTokenExchangeProviderFactory implements TokenExchangeProviderFactory {
+public final class DelegationTokenExchangeProviderFactory implements TokenExchangeProviderFactory, ServerInfoAwareProviderFactory {
 
     public static final String PROVIDER_ID = "actorbound-delegation";
 
@@ -26,6 +30,12 @@ public final class DelegationTokenExchangeProviderFactory implements TokenExchan
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         options = AgentConsentRequiredActionFactory.options(factory);
+    }
+
+    /** The server-wide options as this provider received them (they are set on the consent required action). */
+    @Override
+    public Map<String, String> getOperationalInfo() {
+        return OperationalInfo.of(options.asMap());
     }
 
     /** Above Keycloak's standard (10) and 26.8's upstream delegation (15) providers: delegated requests are ours. */

@@ -1,7 +1,10 @@
 package dev.actorbound.keycloak.grant;
 
+import java.util.Map;
+
 import dev.actorbound.keycloak.consent.ActorboundOptions;
 import dev.actorbound.keycloak.consent.AgentConsentRequiredActionFactory;
+import dev.actorbound.keycloak.info.OperationalInfo;
 import org.keycloak.Config;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.models.KeycloakSession;
@@ -9,12 +12,13 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.protocol.oidc.grants.AuthorizationCodeGrantTypeFactory;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantType;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantTypeFactory;
+import org.keycloak.provider.ServerInfoAwareProviderFactory;
 
 /**
  * Replaces Keycloak's {@code authorization_code} grant (same id, higher order); requests without actor
  * binding behave exactly as before.
  */
-public final class ActorBoundCodeGrantTypeFactory implements OAuth2GrantTypeFactory {
+public final class ActorBoundCodeGrantTypeFactory implements OAuth2GrantTypeFactory, ServerInfoAwareProviderFactory {
 
     private ActorboundOptions options = ActorboundOptions.DEFAULTS;
 
@@ -30,6 +34,12 @@ public final class ActorBoundCodeGrantTypeFactory implements OAuth2GrantTypeFact
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         options = AgentConsentRequiredActionFactory.options(factory);
+    }
+
+    /** The server-wide options as this provider received them (they are set on the consent required action). */
+    @Override
+    public Map<String, String> getOperationalInfo() {
+        return OperationalInfo.of(options.asMap());
     }
 
     @Override

@@ -1,15 +1,19 @@
 package dev.actorbound.keycloak.grant;
 
+import java.util.Map;
+
 import dev.actorbound.keycloak.consent.ActorboundOptions;
 import dev.actorbound.keycloak.consent.AgentConsentRequiredActionFactory;
+import dev.actorbound.keycloak.info.OperationalInfo;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.protocol.oidc.refresh.RefreshTokenProvider;
 import org.keycloak.protocol.oidc.refresh.RefreshTokenProviderFactory;
+import org.keycloak.provider.ServerInfoAwareProviderFactory;
 
 /** Ordered above Keycloak's {@code default} refresh provider, which then only sees refresh tokens without {@code act}. */
-public final class DelegatedRefreshTokenProviderFactory implements RefreshTokenProviderFactory {
+public final class DelegatedRefreshTokenProviderFactory implements RefreshTokenProviderFactory, ServerInfoAwareProviderFactory {
 
     public static final String PROVIDER_ID = "actorbound-delegated";
 
@@ -27,6 +31,12 @@ public final class DelegatedRefreshTokenProviderFactory implements RefreshTokenP
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         options = AgentConsentRequiredActionFactory.options(factory);
+    }
+
+    /** The server-wide options as this provider received them (they are set on the consent required action). */
+    @Override
+    public Map<String, String> getOperationalInfo() {
+        return OperationalInfo.of(options.asMap());
     }
 
     @Override
