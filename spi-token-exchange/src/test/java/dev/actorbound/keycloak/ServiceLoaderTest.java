@@ -79,11 +79,11 @@ class ServiceLoaderTest {
                 .forEach(f -> assertThat(f.order()).as("order of %s", f.getId()).isGreaterThan(0));
     }
 
-    /** Global: Keycloak hands it every realm's events without the realm listing it. */
+    /** Global: Keycloak hands them every realm's events without the realm listing them (audit and consent clean-up). */
     @org.junit.jupiter.api.Test
-    void auditListenerIsGlobal() {
-        assertThat(ours(EventListenerProviderFactory.class)).singleElement()
-                .satisfies(f -> assertThat(f.isGlobal()).isTrue());
+    void eventListenersAreGlobal() {
+        assertThat(ours(EventListenerProviderFactory.class)).hasSize(2)
+                .allSatisfy(f -> assertThat(f.isGlobal()).as("%s is global", f.getId()).isTrue());
     }
 
     /** Every factory that has server-wide options shows the version and the values in effect on the server info page. */
