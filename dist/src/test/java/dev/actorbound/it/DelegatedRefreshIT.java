@@ -219,6 +219,22 @@ class DelegatedRefreshIT {
     }
 
     @Test
+    void offlineDelegatedTokenNeedsTheActorTokenToo() throws Exception {
+        OAuth.Pkce pkce = OAuth.Pkce.s256();
+        String url = realm.oauth().authorizeUrl(realm.name(), TestRealm.APP, TestRealm.REDIRECT_URI, "openid offline_access",
+                Delegations.STATE, pkce, Map.of("requested_actor", TestRealm.PLANNER, "prompt", "consent"));
+        HttpLogin.Outcome outcome = new HttpLogin(TestRealm.REDIRECT_URI).authorize(url, TestRealm.ALICE, TestRealm.ALICE_PASSWORD, "accept");
+        OAuth.TokenResponse offline = flow.redeem(new Delegations.Code(outcome.code(), pkce), flow.actorToken(TestRealm.PLANNER));
+        assertThat(offline.status()).as(offline.toString()).isEqualTo(200);
+        assertThat(offline.body().path("scope").asText()).contains("offline_access");
+
+        assertRefused(refresh(offline.refreshToken(), null), "invalid_request", ACTOR_REQUIRED, "invalid_request");
+        OAuth.TokenResponse refreshed = refresh(offline.refreshToken(), flow.actorToken(TestRealm.PLANNER));
+        assertThat(refreshed.status()).as(refreshed.toString()).isEqualTo(200);
+        assertDelegatedToPlanner(refreshed.accessToken());
+    }
+
+    @Test
     void plainRefreshTokensStillWorkAsInStockKeycloak() throws Exception {
         OAuth.TokenResponse plain = flow.redeem(flow.plainCode(), null);
         assertThat(plain.status()).as(plain.toString()).isEqualTo(200);
