@@ -27,8 +27,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @ExtendWith(KeycloakServer.class)
 class ActorBoundCodeFlowBrowserIT {
 
-    private static final String RESOURCE_SERVER = "calendar-api";
-    private static final String RESOURCE_SERVER_SECRET = "calendar-secret";
 
     private static TestRealm realm;
     private static Delegations flow;
@@ -37,7 +35,7 @@ class ActorBoundCodeFlowBrowserIT {
     static void createRealm(KeycloakServer server) {
         realm = TestRealm.create(server);
         flow = new Delegations(realm);
-        realm.addResourceServer(RESOURCE_SERVER, RESOURCE_SERVER_SECRET);
+        realm.addResourceServer();
     }
 
     @AfterAll
@@ -82,13 +80,13 @@ class ActorBoundCodeFlowBrowserIT {
         assertThat(claims.getSubject()).isEqualTo(realm.userId(TestRealm.ALICE));
         assertThat(claims.getStringClaim("azp")).isEqualTo(TestRealm.APP);
         assertThat(claims.getStringClaim("client_id")).isEqualTo(TestRealm.APP);
-        assertThat(claims.getAudience()).contains(RESOURCE_SERVER);
+        assertThat(claims.getAudience()).contains(TestRealm.RESOURCE_SERVER);
         assertThat(claims.getExpirationTime()).isAfter(java.util.Date.from(Instant.now()));
         assertThat(claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()).isLessThanOrEqualTo(300_000L);
         assertThat(claims.getJSONObjectClaim("act")).isEqualTo(Map.of("sub", plannerSa, "client_id", TestRealm.PLANNER));
         assertThat(realmRoles(claims)).as("agent's roles ∩ alice's roles").containsExactly("reader");
 
-        JsonNode introspection = realm.oauth().introspect(realm.name(), response.accessToken(), RESOURCE_SERVER, RESOURCE_SERVER_SECRET);
+        JsonNode introspection = realm.introspect(response.accessToken());
         assertThat(introspection.path("active").asBoolean()).isTrue();
         assertThat(introspection.path("sub").asText()).isEqualTo(realm.userId(TestRealm.ALICE));
         assertThat(introspection.path("act").path("sub").asText()).isEqualTo(plannerSa);
@@ -100,7 +98,7 @@ class ActorBoundCodeFlowBrowserIT {
         assertThat(event.path("details").path("actor").asText()).isEqualTo(TestRealm.PLANNER);
         assertThat(event.path("details").path("actor_chain").asText()).isEqualTo(TestRealm.PLANNER);
         assertThat(event.path("details").path("granted_roles").asText()).isEqualTo("reader");
-        assertThat(Exchanges.words(event.path("details").path("audience").asText())).contains(RESOURCE_SERVER);
+        assertThat(Exchanges.words(event.path("details").path("audience").asText())).contains(TestRealm.RESOURCE_SERVER);
         assertThat(flow.event("GRANT_CONSENT", "").path("details").path("actor").asText()).isEqualTo(TestRealm.PLANNER);
         assertThat(event.toString()).doesNotContain(response.accessToken());
     }
@@ -109,12 +107,12 @@ class ActorBoundCodeFlowBrowserIT {
     void introspectionTurnsInactiveWhenTheAgentIsDisabled() {
         OAuth.TokenResponse response = flow.redeem(flow.delegatedCode(TestRealm.BOOKING), flow.actorToken(TestRealm.BOOKING));
         assertThat(response.status()).as(response.toString()).isEqualTo(200);
-        assertThat(realm.oauth().introspect(realm.name(), response.accessToken(), RESOURCE_SERVER, RESOURCE_SERVER_SECRET)
+        assertThat(realm.introspect(response.accessToken())
                 .path("active").asBoolean()).isTrue();
 
         realm.admin().updateClient(realm.name(), TestRealm.BOOKING, c -> c.put("enabled", false));
         try {
-            JsonNode after = realm.oauth().introspect(realm.name(), response.accessToken(), RESOURCE_SERVER, RESOURCE_SERVER_SECRET);
+            JsonNode after = realm.introspect(response.accessToken());
             assertThat(after.path("active").asBoolean()).isFalse();
             assertThat(after.has("act")).isFalse();
         } finally {

@@ -16,8 +16,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KeycloakServer.class)
 class ConsentPersistenceIT {
 
-    private static final String RESOURCE_SERVER = "calendar-api";
-    private static final String RESOURCE_SERVER_SECRET = "calendar-secret";
 
     private static TestRealm realm;
 
@@ -32,14 +30,14 @@ class ConsentPersistenceIT {
     void consentSurvivesARestart(KeycloakServer server) {
         Assumptions.assumeTrue(server.persistentDatabase(), "needs a database that outlives the server (-Dit.db=postgres)");
         realm = TestRealm.create(server);
-        realm.addResourceServer(RESOURCE_SERVER, RESOURCE_SERVER_SECRET);
+        realm.addResourceServer();
         Delegations flow = new Delegations(realm);
         OAuth.TokenResponse issued = flow.redeem(flow.delegatedCode(TestRealm.PLANNER), flow.actorToken(TestRealm.PLANNER));
         assertThat(issued.status()).as(issued.toString()).isEqualTo(200);
 
         server.restart();
 
-        assertThat(realm.oauth().introspect(realm.name(), issued.accessToken(), RESOURCE_SERVER, RESOURCE_SERVER_SECRET)
+        assertThat(realm.introspect(issued.accessToken())
                 .path("active").asBoolean()).as("a token issued before the restart").isTrue();
         OAuth.Pkce pkce = OAuth.Pkce.s256();
         HttpLogin.Outcome again = flow.authorize(pkce, Map.of("requested_actor", TestRealm.PLANNER), null);

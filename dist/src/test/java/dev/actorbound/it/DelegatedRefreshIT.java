@@ -2,7 +2,6 @@ package dev.actorbound.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -53,15 +52,7 @@ class DelegatedRefreshIT {
     }
 
     private static OAuth.TokenResponse refresh(String refreshToken, String actorToken) {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("grant_type", "refresh_token");
-        form.put("client_id", TestRealm.APP);
-        form.put("refresh_token", refreshToken);
-        if (actorToken != null) {
-            form.put("actor_token", actorToken);
-            form.put("actor_token_type", OAuth.ACCESS_TOKEN_TYPE);
-        }
-        return realm.oauth().token(realm.name(), form, null, null);
+        return flow.refresh(refreshToken, actorToken);
     }
 
     @SuppressWarnings("unchecked")

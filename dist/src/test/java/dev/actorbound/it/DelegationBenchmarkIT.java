@@ -28,8 +28,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KeycloakServer.class)
 class DelegationBenchmarkIT {
 
-    private static final String RESOURCE_SERVER = "calendar-api";
-    private static final String RESOURCE_SERVER_SECRET = "calendar-secret";
     private static final int WARM_UP = 5;
 
     private static TestRealm realm;
@@ -40,7 +38,7 @@ class DelegationBenchmarkIT {
     static void createRealm(KeycloakServer server) {
         realm = TestRealm.create(server);
         flow = new Delegations(realm);
-        realm.addResourceServer(RESOURCE_SERVER, RESOURCE_SERVER_SECRET);
+        realm.addResourceServer();
         realm.admin().updateClient(realm.name(), TestRealm.PLANNER, c -> c.with("attributes").put("actorbound.refresh-allowed", "true"));
     }
 
@@ -126,15 +124,7 @@ class DelegationBenchmarkIT {
     }
 
     private static String refreshed(String refreshToken, String actorToken) {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("grant_type", "refresh_token");
-        form.put("client_id", TestRealm.APP);
-        form.put("refresh_token", refreshToken);
-        if (actorToken != null) {
-            form.put("actor_token", actorToken);
-            form.put("actor_token_type", OAuth.ACCESS_TOKEN_TYPE);
-        }
-        OAuth.TokenResponse response = realm.oauth().token(realm.name(), form, null, null);
+        OAuth.TokenResponse response = flow.refresh(refreshToken, actorToken);
         ok(response);
         return response.refreshToken();
     }
@@ -144,11 +134,8 @@ class DelegationBenchmarkIT {
         String plain = flow.redeem(flow.plainCode(), null).accessToken();
         String delegated = flow.redeem(flow.delegatedCode(TestRealm.PLANNER), flow.actorToken(TestRealm.PLANNER)).accessToken();
         compare("token introspection",
-                () -> () -> assertThat(active(plain)).isTrue(),
-                () -> () -> assertThat(active(delegated)).isTrue());
+                () -> () -> assertThat(realm.isActive(plain)).isTrue(),
+                () -> () -> assertThat(realm.isActive(delegated)).isTrue());
     }
 
-    private static boolean active(String token) {
-        return realm.oauth().introspect(realm.name(), token, RESOURCE_SERVER, RESOURCE_SERVER_SECRET).path("active").asBoolean();
-    }
 }

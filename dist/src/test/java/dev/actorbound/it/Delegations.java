@@ -76,6 +76,19 @@ final class Delegations {
         return realm.oauth().token(realm.name(), form, null, null);
     }
 
+    /** The app refreshes; {@code actorToken} (the agent's own token) may be null to test its absence. */
+    OAuth.TokenResponse refresh(String refreshToken, String actorToken) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "refresh_token");
+        form.put("client_id", TestRealm.APP);
+        form.put("refresh_token", refreshToken);
+        if (actorToken != null) {
+            form.put("actor_token", actorToken);
+            form.put("actor_token_type", OAuth.ACCESS_TOKEN_TYPE);
+        }
+        return realm.oauth().token(realm.name(), form, null, null);
+    }
+
     /** The newest stored event of {@code type} whose reason contains {@code reason}; fails when there is none. */
     ObjectNode event(String type, String reason) {
         return realm.admin().events(realm.name(), type).stream()

@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -26,6 +27,9 @@ public final class TestRealm implements AutoCloseable {
 
     public static final String REDIRECT_URI = "http://localhost:8089/callback";
     public static final String AGENT_ROLE = "ai-agent";
+    /** The resource server {@link #addResourceServer()} adds: confidential, in the audience of the app's tokens. */
+    public static final String RESOURCE_SERVER = "calendar-api";
+    public static final String RESOURCE_SERVER_SECRET = "calendar-secret";
     /** User attributes of the extension's consent store (one per app and agent). */
     public static final String CONSENT_PREFIX = "actorbound.consent.";
 
@@ -142,16 +146,26 @@ public final class TestRealm implements AutoCloseable {
         return server;
     }
 
+    /** Introspects {@code token} as the resource server of {@link #addResourceServer()}. */
+    public JsonNode introspect(String token) {
+        return oauth().introspect(name, token, RESOURCE_SERVER, RESOURCE_SERVER_SECRET);
+    }
+
+    /** Whether introspection by the resource server of {@link #addResourceServer()} says {@code active: true}. */
+    public boolean isActive(String token) {
+        return introspect(token).path("active").asBoolean();
+    }
+
     /**
-     * Adds a confidential resource server and puts it into the audience of the app's tokens: Keycloak only
-     * introspects a token for a client in its audience.
+     * Adds the confidential resource server {@link #RESOURCE_SERVER} and puts it into the audience of the app's
+     * tokens: Keycloak only introspects a token for a client in its audience.
      */
-    public void addResourceServer(String clientId, String secret) {
-        admin().createClient(name, Map.of("clientId", clientId, "publicClient", false, "secret", secret,
+    public void addResourceServer() {
+        admin().createClient(name, Map.of("clientId", RESOURCE_SERVER, "publicClient", false, "secret", RESOURCE_SERVER_SECRET,
                 "standardFlowEnabled", false, "serviceAccountsEnabled", false));
         admin().post("/realms/" + name + "/clients/" + admin().clientUuid(name, APP) + "/protocol-mappers/models",
-                Map.of("name", clientId + "-audience", "protocol", "openid-connect", "protocolMapper", "oidc-audience-mapper",
-                        "config", Map.of("included.client.audience", clientId, "access.token.claim", "true",
+                Map.of("name", RESOURCE_SERVER + "-audience", "protocol", "openid-connect", "protocolMapper", "oidc-audience-mapper",
+                        "config", Map.of("included.client.audience", RESOURCE_SERVER, "access.token.claim", "true",
                                 "introspection.token.claim", "true"))).expectOk("audience mapper");
     }
 
