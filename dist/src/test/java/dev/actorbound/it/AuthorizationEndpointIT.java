@@ -202,10 +202,25 @@ class AuthorizationEndpointIT {
     }
 
     @Test
+    void loginWithAnAgentNamesTheAgentInTheLoginEvent() {
+        HttpLogin.Outcome consented = flow.authorize(OAuth.Pkce.s256(), Map.of("requested_actor", TestRealm.PLANNER), "accept");
+        assertThat(consented.code()).as(consented.toString()).isNotBlank();
+        HttpLogin.Outcome remembered = flow.authorize(OAuth.Pkce.s256(), Map.of("requested_actor", TestRealm.PLANNER), null);
+        assertThat(remembered.isConsentPage()).isFalse();
+
+        java.util.List<ObjectNode> logins = realm.admin().events(realm.name(), "LOGIN");
+        assertThat(logins.subList(0, 2)).as("the two newest LOGIN events").allSatisfy(login -> {
+            assertThat(login.path("details").path("actor").asText()).isEqualTo(TestRealm.PLANNER);
+            assertThat(login.path("details").path("actor_sub").asText()).isEqualTo(realm.agentServiceAccountId(TestRealm.PLANNER));
+        });
+    }
+
+    @Test
     void loginWithoutRequestedActorIsUnchanged() {
         HttpLogin.Outcome outcome = flow.authorize(OAuth.Pkce.s256(), Map.of(), null);
         assertThat(outcome.isConsentPage()).isFalse();
         assertThat(outcome.code()).isNotBlank();
+        assertThat(realm.admin().events(realm.name(), "LOGIN").get(0).path("details").has("actor")).isFalse();
     }
 
     @Test

@@ -42,6 +42,8 @@ public final class AgentConsentRequiredAction implements RequiredActionProvider 
             return;
         }
         Optional<Agent> agent = request.get().agent();
+        // The same builder later records the LOGIN event: a login with an agent says so in the Events tab.
+        agent.ifPresent(a -> context.getEvent().detail(AuditDetails.ACTOR, a.clientId()).detail(AuditDetails.ACTOR_SUB, a.serviceAccountId()));
         if (agent.isPresent() && request.get().answeredInThisLogin(agent.get())) {
             return;
         }
