@@ -26,6 +26,8 @@ cat <<BANNER
   Agents         planner-agent    / planner-secret   "Trip Planner"  (may use: reader)
                  booking-agent    / booking-secret   "Booking Agent" (may use: writer)
   Not an agent   not-an-agent     / plain-secret
+  Agents page    admin console → realm demo → Agents
+  My agents      http://localhost:$PORT/realms/demo/actorbound/my-agents   (what a user allowed, with Revoke)
 
   Try the flow: README.md, "Walkthrough with curl (demo realm)"$( [ "$PORT" = 8080 ] || echo " (use port $PORT)").
   The realm is imported on the first start only; delete $KEYCLOAK_HOME/data/h2 to start over.
