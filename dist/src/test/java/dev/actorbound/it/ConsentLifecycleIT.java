@@ -153,6 +153,21 @@ class ConsentLifecycleIT {
     }
 
     @Test
+    void promptNoneWithARepeatedScopeIsAnsweredLikeTheSingleScope() {
+        flow.delegatedCode(TestRealm.PLANNER);
+        HttpLogin session = new HttpLogin(TestRealm.REDIRECT_URI);
+        assertThat(session.authorize(flow.authorizeUrl(OAuth.Pkce.s256(), Map.of()), TestRealm.ALICE,
+                TestRealm.ALICE_PASSWORD, null).code()).isNotBlank();
+        String url = realm.oauth().authorizeUrl(realm.name(), TestRealm.APP, TestRealm.REDIRECT_URI, "openid openid",
+                Delegations.STATE, OAuth.Pkce.s256(), Map.of("requested_actor", TestRealm.PLANNER, "prompt", "none"));
+
+        HttpLogin.Outcome outcome = session.authorize(url, TestRealm.ALICE, TestRealm.ALICE_PASSWORD, null);
+
+        assertThat(outcome.status()).as(outcome.toString()).isLessThan(500);
+        assertThat(outcome.code()).as(outcome.toString()).isNotBlank();
+    }
+
+    @Test
     void keycloaksOwnConsentOnTheAppIsNotAskedAgain() {
         realm.admin().updateClient(realm.name(), TestRealm.APP, c -> c.put("consentRequired", true));
         try {

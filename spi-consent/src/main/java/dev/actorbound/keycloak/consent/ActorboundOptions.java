@@ -3,6 +3,7 @@ package dev.actorbound.keycloak.consent;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.actorbound.keycloak.agent.AgentSettings;
 import org.keycloak.Config;
 
 /**
@@ -19,6 +20,11 @@ public record ActorboundOptions(int delegatedTokenLifetime, int maxChainDepth) {
         return new ActorboundOptions(
                 bounded(config.getInt(DELEGATED_TOKEN_LIFETIME), 10, 86_400, DEFAULTS.delegatedTokenLifetime()),
                 bounded(config.getInt(MAX_CHAIN_DEPTH), 1, 10, DEFAULTS.maxChainDepth()));
+    }
+
+    /** An agent's delegated token lifetime: its own access-token lifespan if set, else the server-wide default. */
+    public int lifetimeFor(AgentSettings agent) {
+        return agent.tokenLifespan().orElse(delegatedTokenLifetime);
     }
 
     /** The values in effect, keyed by option name, as the server info page shows them. */

@@ -18,9 +18,9 @@ final class AgentConsentPage {
     private AgentConsentPage() {
     }
 
-    static Response render(RequiredActionContext context, DelegationRequest request, Agent agent, int defaultLifetime) {
+    static Response render(RequiredActionContext context, DelegationRequest request, Agent agent, ActorboundOptions options) {
         ClientModel app = context.getAuthenticationSession().getClient();
-        int lifetime = agent.settings().tokenLifespan().orElse(defaultLifetime);
+        int lifetime = options.lifetimeFor(agent.settings());
         return context.form()
                 .setAttribute("actorboundApp", ClientDisplay.of(app))
                 .setAttribute("actorboundAgent", ClientDisplay.of(agent.client()))

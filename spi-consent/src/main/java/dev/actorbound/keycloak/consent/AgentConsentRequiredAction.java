@@ -28,11 +28,11 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 public final class AgentConsentRequiredAction implements RequiredActionProvider {
 
     private final ConsentStore consents;
-    private final int tokenLifetimeSeconds;
+    private final ActorboundOptions options;
 
-    AgentConsentRequiredAction(ConsentStore consents, int tokenLifetimeSeconds) {
+    AgentConsentRequiredAction(ConsentStore consents, ActorboundOptions options) {
         this.consents = consents;
-        this.tokenLifetimeSeconds = tokenLifetimeSeconds;
+        this.options = options;
     }
 
     @Override
@@ -67,7 +67,7 @@ public final class AgentConsentRequiredAction implements RequiredActionProvider 
                     .createErrorPage(Response.Status.BAD_REQUEST));
             return;
         }
-        context.challenge(AgentConsentPage.render(context, request, request.agent().get(), tokenLifetimeSeconds));
+        context.challenge(AgentConsentPage.render(context, request, request.agent().get(), options));
     }
 
     @Override
@@ -126,9 +126,7 @@ public final class AgentConsentRequiredAction implements RequiredActionProvider 
     }
 
     private boolean coveredByStoredConsent(RequiredActionContext context, DelegationRequest request, Agent agent) {
-        return consents.find(context.getUser(), request.appUuid(), agent.clientUuid())
-                .filter(consent -> consent.covers(request.scopes()))
-                .isPresent();
+        return consents.covers(context.getUser(), request.appUuid(), agent.clientUuid(), request.scopes());
     }
 
     private static EventBuilder consentEvent(RequiredActionContext context, Agent agent, DelegationRequest request) {

@@ -26,7 +26,7 @@ public final class AgentConsentRequiredActionFactory implements RequiredActionFa
 
     @Override
     public RequiredActionProvider create(KeycloakSession session) {
-        return new AgentConsentRequiredAction(new UserAttributeConsentStore(session), options.delegatedTokenLifetime());
+        return new AgentConsentRequiredAction(new UserAttributeConsentStore(session), options);
     }
 
     @Override

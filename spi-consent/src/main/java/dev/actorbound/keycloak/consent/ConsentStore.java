@@ -19,4 +19,9 @@ public interface ConsentStore {
     boolean revoke(UserModel user, String appUuid, String agentUuid);
 
     List<AgentConsent> list(UserModel user);
+
+    /** Whether a stored consent for (user, app, agent) covers every requested scope, so the page need not ask. */
+    default boolean covers(UserModel user, String appUuid, String agentUuid, Set<String> requestedScopes) {
+        return find(user, appUuid, agentUuid).filter(consent -> consent.covers(requestedScopes)).isPresent();
+    }
 }

@@ -1,9 +1,7 @@
 package dev.actorbound.keycloak.consent;
 
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import dev.actorbound.keycloak.agent.Agent;
 import dev.actorbound.keycloak.agent.AgentAttributes;
@@ -60,8 +58,6 @@ record DelegationRequest(AuthenticationSessionModel authSession, String referenc
     }
 
     private static Set<String> scopes(AuthenticationSessionModel authSession) {
-        String scope = authSession.getClientNote(OIDCLoginProtocol.SCOPE_PARAM);
-        return scope == null ? Set.of() : Arrays.stream(scope.trim().split("\\s+"))
-                .filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
+        return AgentConsent.scopesOf(authSession.getClientNote(OIDCLoginProtocol.SCOPE_PARAM));
     }
 }

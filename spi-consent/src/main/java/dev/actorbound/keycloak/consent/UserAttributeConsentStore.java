@@ -45,13 +45,7 @@ public final class UserAttributeConsentStore implements ConsentStore {
 
     @Override
     public Optional<AgentConsent> find(UserModel user, String appUuid, String agentUuid) {
-        if (!mirrored(user, agentUuid)) {
-            return Optional.empty();
-        }
-        return user.getAttributeStream(key(appUuid, agentUuid)).findFirst()
-                .map(value -> session.tokens().decode(value, ConsentRecord.class))
-                .filter(record -> record.isFor(user.getId(), appUuid, agentUuid))
-                .map(UserAttributeConsentStore::toConsent);
+        return mirrored(user, agentUuid) ? record(user, appUuid, agentUuid) : Optional.empty();
     }
 
     @Override
@@ -79,9 +73,10 @@ public final class UserAttributeConsentStore implements ConsentStore {
 
     @Override
     public List<AgentConsent> list(UserModel user) {
+        Set<String> unmirrored = unmirroredAgents(user);
         return recordKeys(user).stream()
-                .filter(key -> mirrored(user, agentOf(key)))
-                .map(key -> find(user, appOf(key), agentOf(key)))
+                .filter(key -> !unmirrored.contains(agentOf(key)))
+                .map(key -> record(user, appOf(key), agentOf(key)))
                 .flatMap(Optional::stream)
                 .toList();
     }
@@ -91,8 +86,9 @@ public final class UserAttributeConsentStore implements ConsentStore {
      * mirrors no record needs any more.
      */
     public void prune(UserModel user) {
+        Set<String> unmirrored = unmirroredAgents(user);
         for (String key : recordKeys(user)) {
-            if (!mirrored(user, agentOf(key))) {
+            if (unmirrored.contains(agentOf(key))) {
                 user.removeAttribute(key);
             }
         }
@@ -118,6 +114,19 @@ public final class UserAttributeConsentStore implements ConsentStore {
 
     static String key(String appUuid, String agentUuid) {
         return PREFIX + appUuid + "." + agentUuid;
+    }
+
+    /** The signed record for (app, agent), whether or not its mirror still exists. */
+    private Optional<AgentConsent> record(UserModel user, String appUuid, String agentUuid) {
+        return user.getAttributeStream(key(appUuid, agentUuid)).findFirst()
+                .map(value -> session.tokens().decode(value, ConsentRecord.class))
+                .filter(record -> record.isFor(user.getId(), appUuid, agentUuid))
+                .map(UserAttributeConsentStore::toConsent);
+    }
+
+    /** Agents named by the user's records whose mirror is gone; one lookup per agent, however many apps name it. */
+    private Set<String> unmirroredAgents(UserModel user) {
+        return agentsOf(user).stream().filter(agent -> !mirrored(user, agent)).collect(Collectors.toSet());
     }
 
     private boolean mirrored(UserModel user, String agentUuid) {

@@ -1,12 +1,12 @@
 package dev.actorbound.keycloak.request;
 
 import java.util.Optional;
-import java.util.Set;
 
 import dev.actorbound.keycloak.agent.Agent;
 import dev.actorbound.keycloak.agent.AgentAttributes;
 import dev.actorbound.keycloak.agent.AgentResolver;
 import dev.actorbound.keycloak.agent.AuditDetails;
+import dev.actorbound.keycloak.consent.AgentConsent;
 import dev.actorbound.keycloak.consent.AgentConsentRequiredActionFactory;
 import dev.actorbound.keycloak.consent.UserAttributeConsentStore;
 import jakarta.ws.rs.core.Response;
@@ -88,10 +88,8 @@ public final class RequestedActorCheckProvider implements AuthorizationEndpointC
         if (signedIn == null) {
             return;
         }
-        Set<String> scopes = scope == null ? Set.of() : Set.of(scope.trim().split("\\s+"));
-        boolean covered = new UserAttributeConsentStore(session, realm).find(signedIn.user(), app.getId(), agent.clientUuid())
-                .filter(consent -> consent.covers(scopes))
-                .isPresent();
+        boolean covered = new UserAttributeConsentStore(session, realm)
+                .covers(signedIn.user(), app.getId(), agent.clientUuid(), AgentConsent.scopesOf(scope));
         if (!covered) {
             event.user(signedIn.user());
             throw reject(event, CONSENT_REQUIRED,

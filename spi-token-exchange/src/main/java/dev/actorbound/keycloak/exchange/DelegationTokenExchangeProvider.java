@@ -67,7 +67,7 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
                 .decide(subject, verified.user(), requester);
         event.detail(AuditDetails.ACTOR_CHAIN, handOff.chain().serialize());
         session.setAttribute(Delegation.ATTRIBUTE, new Delegation(handOff.chain(),
-                requester.settings().tokenLifespan().orElse(options.delegatedTokenLifetime()), subject.getExp(),
+                options.lifetimeFor(requester.settings()), subject.getExp(),
                 RoleCeiling.of(subject), handOff.originClientId(), event));
         return exchangeClientToClient(verified.user(), verified.session(), subject, false);
     }

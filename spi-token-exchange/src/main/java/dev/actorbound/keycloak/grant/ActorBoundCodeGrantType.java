@@ -69,14 +69,15 @@ public final class ActorBoundCodeGrantType extends AuthorizationCodeGrantType {
             throw fail(OAuthErrorException.INVALID_REQUEST, Errors.INVALID_REQUEST,
                     "actor_token is required: the authorization code was issued for an agent");
         }
-        checks().actorToken(actorParameters.token(), new Actor(binding.serviceAccountId(), binding.agentClientId()));
-        Agent agent = checks().liveAgent(new AgentResolver(session, realm).byClientUuid(binding.agentClientUuid()),
+        BoundAgentChecks checks = new BoundAgentChecks(session, realm, new GrantRefusal(event, cors));
+        checks.actorToken(actorParameters.token(), new Actor(binding.serviceAccountId(), binding.agentClientId()));
+        Agent agent = checks.liveAgent(new AgentResolver(session, realm).byClientUuid(binding.agentClientUuid()),
                 binding.serviceAccountId(), client, user);
         delegatedAgent = agent;
         ActorChain chain = ActorChain.of(new Actor(agent.serviceAccountId(), agent.clientId()));
         event.detail(AuditDetails.ACTOR_CHAIN, chain.serialize());
         clientSessionCtx.setAttribute(Delegation.ATTRIBUTE,
-                new Delegation(chain, agent.settings().tokenLifespan().orElse(options.delegatedTokenLifetime()), null, null,
+                new Delegation(chain, options.lifetimeFor(agent.settings()), null, null,
                         client.getClientId(), event));
         return super.createTokenResponseBuilder(user, userSession, clientSessionCtx, scopeParam, clientPolicyContextGenerator);
     }
@@ -108,10 +109,6 @@ public final class ActorBoundCodeGrantType extends AuthorizationCodeGrantType {
             throw fail(OAuthErrorException.INVALID_GRANT, Errors.INVALID_CODE, "the authorization code's agent binding is unreadable");
         }
         return binding;
-    }
-
-    private BoundAgentChecks checks() {
-        return new BoundAgentChecks(session, realm, new GrantRefusal(event, cors));
     }
 
     private CorsErrorResponseException fail(String oauthError, String eventError, String description) {

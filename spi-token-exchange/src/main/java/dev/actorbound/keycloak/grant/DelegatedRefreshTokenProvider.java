@@ -83,7 +83,7 @@ public final class DelegatedRefreshTokenProvider extends DefaultRefreshTokenProv
 
         // The refresh builds a new client-session context inside Keycloak: the request carries the delegation.
         session.setAttribute(Delegation.ATTRIBUTE, new Delegation(chain,
-                agent.settings().tokenLifespan().orElse(options.delegatedTokenLifetime()), null, null, app.getClientId(), event));
+                options.lifetimeFor(agent.settings()), null, null, app.getClientId(), event));
         return super.refreshAccessToken(ctx);
     }
 
