@@ -79,22 +79,7 @@ final class Exchanges {
 
     /** A confidential agent with a service account in the {@code ai-agent} role, accepting both apps. */
     void addAgent(String clientId, String secret, String... scopeRoles) {
-        Admin admin = realm.admin();
-        Map<String, Object> client = new LinkedHashMap<>();
-        client.put("clientId", clientId);
-        client.put("name", clientId);
-        client.put("publicClient", false);
-        client.put("secret", secret);
-        client.put("serviceAccountsEnabled", true);
-        client.put("standardFlowEnabled", false);
-        client.put("directAccessGrantsEnabled", false);
-        client.put("fullScopeAllowed", false);
-        client.put("attributes", Map.of("actorbound.allowed-clients", TestRealm.APP + "," + TestRealm.BACKEND));
-        admin.createClient(realm.name(), client);
-        if (scopeRoles.length > 0) {
-            admin.addClientScopeMappingRealmRoles(realm.name(), clientId, scopeRoles);
-        }
-        admin.addRealmRolesToUser(realm.name(), admin.serviceAccountUserId(realm.name(), clientId), TestRealm.AGENT_ROLE);
+        realm.addAgent(clientId, secret, clientId, null, scopeRoles);
         secrets.put(clientId, secret);
     }
 

@@ -95,20 +95,26 @@ public final class TestRealm implements AutoCloseable {
                 "directAccessGrantsEnabled", false, "redirectUris", List.of(REDIRECT_URI)));
         admin.createClient(name, Map.of("clientId", BACKEND, "publicClient", false, "secret", BACKEND_SECRET,
                 "standardFlowEnabled", true, "directAccessGrantsEnabled", false, "redirectUris", List.of(REDIRECT_URI)));
-        createAgent(admin, PLANNER, PLANNER_SECRET, "Trip Planner", "Plans trips and proposes itineraries.", "reader");
-        createAgent(admin, BOOKING, BOOKING_SECRET, "Booking Agent", "Books flights and hotels for approved trips.", "writer");
+        addAgent(PLANNER, PLANNER_SECRET, "Trip Planner", "Plans trips and proposes itineraries.", "reader");
+        addAgent(BOOKING, BOOKING_SECRET, "Booking Agent", "Books flights and hotels for approved trips.", "writer");
         admin.createClient(name, Map.of("clientId", NOT_AN_AGENT, "publicClient", false, "secret", NOT_AN_AGENT_SECRET,
                 "serviceAccountsEnabled", true, "standardFlowEnabled", false, "directAccessGrantsEnabled", false));
         userIds.put(ALICE, admin.createUser(name, ALICE, ALICE_PASSWORD, "reader", "writer"));
         userIds.put(BOB, admin.createUser(name, BOB, BOB_PASSWORD, "reader"));
     }
 
-    private void createAgent(Admin admin, String clientId, String secret, String displayName, String description,
-                             String scopeRole) {
+    /**
+     * A confidential agent: service account in the {@code ai-agent} role, Full scope allowed off, {@code scopeRoles}
+     * as its role scope mappings, accepting both apps. {@code description} may be null.
+     */
+    public void addAgent(String clientId, String secret, String displayName, String description, String... scopeRoles) {
+        Admin admin = admin();
         Map<String, Object> client = new LinkedHashMap<>();
         client.put("clientId", clientId);
         client.put("name", displayName);
-        client.put("description", description);
+        if (description != null) {
+            client.put("description", description);
+        }
         client.put("publicClient", false);
         client.put("secret", secret);
         client.put("serviceAccountsEnabled", true);
@@ -117,7 +123,9 @@ public final class TestRealm implements AutoCloseable {
         client.put("fullScopeAllowed", false);
         client.put("attributes", Map.of("actorbound.allowed-clients", APP + "," + BACKEND));
         admin.createClient(name, client);
-        admin.addClientScopeMappingRealmRoles(name, clientId, scopeRole);
+        if (scopeRoles.length > 0) {
+            admin.addClientScopeMappingRealmRoles(name, clientId, scopeRoles);
+        }
         admin.addRealmRolesToUser(name, admin.serviceAccountUserId(name, clientId), AGENT_ROLE);
     }
 
