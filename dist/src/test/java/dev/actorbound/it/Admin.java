@@ -128,6 +128,48 @@ public final class Admin {
                 realmRoles(realm, roles)).expectOk("scope-map " + Arrays.toString(roles) + " to " + clientId);
     }
 
+    /** Creates an OpenID Connect client scope (display on the consent screen) and returns its id. */
+    public String createClientScope(String realm, String name, boolean includeInTokenScope) {
+        return post("/realms/" + realm + "/client-scopes", Map.of("name", name, "protocol", "openid-connect",
+                "attributes", Map.of("include.in.token.scope", Boolean.toString(includeInTokenScope),
+                        "display.on.consent.screen", "true")))
+                .expectOk("create client scope " + name).createdId();
+    }
+
+    public String clientScopeId(String realm, String name) {
+        for (JsonNode scope : get("/realms/" + realm + "/client-scopes").expectOk("list client scopes").body()) {
+            if (name.equals(scope.path("name").asText())) {
+                return scope.path("id").asText();
+            }
+        }
+        throw new IllegalStateException("no client scope " + name + " in realm " + realm);
+    }
+
+    /** Assigns a client scope to a client, as a default ({@code kind = "default"}) or optional one. */
+    public void assignClientScope(String realm, String clientId, String scopeName, String kind) {
+        String client = "/realms/" + realm + "/clients/" + clientUuid(realm, clientId) + "/";
+        String scope = clientScopeId(realm, scopeName);
+        // A client holds a scope either as default or as optional: drop the other assignment first (new clients get
+        // the realm's optional scopes, microprofile-jwt among them).
+        delete(client + ("default".equals(kind) ? "optional" : "default") + "-client-scopes/" + scope, null);
+        put(client + kind + "-client-scopes/" + scope, null).expectOk("assign " + kind + " scope " + scopeName + " to " + clientId);
+    }
+
+    public void createClientRole(String realm, String clientId, String role) {
+        post("/realms/" + realm + "/clients/" + clientUuid(realm, clientId) + "/roles", Map.of("name", role))
+                .expectOk("create role " + role + " of " + clientId);
+    }
+
+    public void addClientRolesToUser(String realm, String userId, String clientId, String... roles) {
+        String uuid = clientUuid(realm, clientId);
+        ArrayNode list = JSON.createArrayNode();
+        for (String role : roles) {
+            list.add(get("/realms/" + realm + "/clients/" + uuid + "/roles/" + encode(role)).expectOk("read role " + role).body());
+        }
+        post("/realms/" + realm + "/users/" + userId + "/role-mappings/clients/" + uuid, list)
+                .expectOk("grant " + clientId + " roles " + Arrays.toString(roles));
+    }
+
     /** The client's attributes as admin REST returns them (what kcadm and a realm export show too). */
     public ObjectNode clientAttributes(String realm, String clientId) {
         JsonNode client = get("/realms/" + realm + "/clients/" + clientUuid(realm, clientId)).expectOk("read client " + clientId).body();

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KeycloakServer.class)
 class DelegatedRefreshIT {
 
+    private static final String OFFLINE_NOT_MAPPED =
+            "the agent is not mapped to the offline_access role: no offline token is issued for it";
     private static final String ACTOR_REQUIRED = "actor_token is required: the refresh token was issued for an agent";
 
     private static TestRealm realm;
@@ -177,7 +179,7 @@ class DelegatedRefreshIT {
         realm.admin().removeRealmRolesFromUser(realm.name(), serviceAccount, TestRealm.AGENT_ROLE);
         try {
             assertRefused(refresh(tokens.refreshToken(), actorToken), "invalid_grant",
-                    "the agent is no longer available (disabled, deleted or no longer an agent)", "agent_unavailable");
+                    "the agent is no longer available (disabled, deleted, no longer an agent, or Full scope allowed switched on)", "agent_unavailable");
         } finally {
             realm.admin().addRealmRolesToUser(realm.name(), serviceAccount, TestRealm.AGENT_ROLE);
         }
@@ -210,19 +212,32 @@ class DelegatedRefreshIT {
     }
 
     @Test
-    void offlineDelegatedTokenNeedsTheActorTokenToo() throws Exception {
-        OAuth.Pkce pkce = OAuth.Pkce.s256();
-        String url = realm.oauth().authorizeUrl(realm.name(), TestRealm.APP, TestRealm.REDIRECT_URI, "openid offline_access",
-                Delegations.STATE, pkce, Map.of("requested_actor", TestRealm.PLANNER, "prompt", "consent"));
-        HttpLogin.Outcome outcome = new HttpLogin(TestRealm.REDIRECT_URI).authorize(url, TestRealm.ALICE, TestRealm.ALICE_PASSWORD, "accept");
-        OAuth.TokenResponse offline = flow.redeem(new Delegations.Code(outcome.code(), pkce), flow.actorToken(TestRealm.PLANNER));
-        assertThat(offline.status()).as(offline.toString()).isEqualTo(200);
-        assertThat(offline.body().path("scope").asText()).contains("offline_access");
+    void anAgentWithoutTheOfflineAccessRoleGetsNoOfflineToken() {
+        OAuth.TokenResponse offline = flow.redeem(offlineCode(), flow.actorToken(TestRealm.PLANNER));
 
-        assertRefused(refresh(offline.refreshToken(), null), "invalid_request", ACTOR_REQUIRED, "invalid_request");
-        OAuth.TokenResponse refreshed = refresh(offline.refreshToken(), flow.actorToken(TestRealm.PLANNER));
-        assertThat(refreshed.status()).as(refreshed.toString()).isEqualTo(200);
-        assertDelegatedToPlanner(refreshed.accessToken());
+        flow.assertRefused(offline, "invalid_grant", OFFLINE_NOT_MAPPED, "delegation_widened", TestRealm.PLANNER);
+    }
+
+    @Test
+    void offlineDelegatedTokenNeedsTheActorTokenTooAndTheAgentsOfflineRole() throws Exception {
+        setOfflineAccessMapped(true);
+        try {
+            OAuth.TokenResponse offline = flow.redeem(offlineCode(), flow.actorToken(TestRealm.PLANNER));
+            assertThat(offline.status()).as(offline.toString()).isEqualTo(200);
+            assertThat(offline.body().path("scope").asText()).contains("offline_access");
+
+            assertRefused(refresh(offline.refreshToken(), null), "invalid_request", ACTOR_REQUIRED, "invalid_request");
+            OAuth.TokenResponse refreshed = refresh(offline.refreshToken(), flow.actorToken(TestRealm.PLANNER));
+            assertThat(refreshed.status()).as(refreshed.toString()).isEqualTo(200);
+            assertThat(Jwt.verify(refreshed.accessToken(), realm).getJSONObjectClaim("act"))
+                    .containsEntry("client_id", TestRealm.PLANNER);
+
+            setOfflineAccessMapped(false);
+            assertRefused(refresh(refreshed.refreshToken(), flow.actorToken(TestRealm.PLANNER)), "invalid_grant",
+                    OFFLINE_NOT_MAPPED, "delegation_widened");
+        } finally {
+            setOfflineAccessMapped(false);
+        }
     }
 
     @Test
@@ -234,5 +249,26 @@ class DelegatedRefreshIT {
 
         assertThat(refreshed.status()).as(refreshed.toString()).isEqualTo(200);
         assertThat(Jwt.verify(refreshed.accessToken(), realm).getClaim("act")).isNull();
+    }
+
+    /** Maps or unmaps offline_access on planner-agent: an agent gets offline tokens only with that role. */
+    private static void setOfflineAccessMapped(boolean mapped) {
+        String path = "/realms/" + realm.name() + "/clients/" + realm.admin().clientUuid(realm.name(), TestRealm.PLANNER)
+                + "/scope-mappings/realm";
+        List<Object> role = List.of(realm.admin().get("/realms/" + realm.name() + "/roles/offline_access").body());
+        if (mapped) {
+            realm.admin().post(path, role).expectOk("map offline_access");
+        } else {
+            realm.admin().delete(path, role).expectOk("unmap offline_access");
+        }
+    }
+
+    /** A code alice consented to for planner-agent, with offline_access requested. */
+    private static Delegations.Code offlineCode() {
+        OAuth.Pkce pkce = OAuth.Pkce.s256();
+        String url = realm.oauth().authorizeUrl(realm.name(), TestRealm.APP, TestRealm.REDIRECT_URI, "openid offline_access",
+                Delegations.STATE, pkce, Map.of("requested_actor", TestRealm.PLANNER, "prompt", "consent"));
+        HttpLogin.Outcome outcome = new HttpLogin(TestRealm.REDIRECT_URI).authorize(url, TestRealm.ALICE, TestRealm.ALICE_PASSWORD, "accept");
+        return new Delegations.Code(outcome.code(), pkce);
     }
 }

@@ -62,6 +62,11 @@ final class Delegations {
     }
 
     OAuth.TokenResponse redeem(Code code, String actorToken, Map<String, String> extra) {
+        return redeem(code, actorToken, extra, Map.of());
+    }
+
+    /** Redeems with extra request headers, e.g. a DPoP proof. */
+    OAuth.TokenResponse redeem(Code code, String actorToken, Map<String, String> extra, Map<String, String> headers) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "authorization_code");
         form.put("client_id", TestRealm.APP);
@@ -73,7 +78,7 @@ final class Delegations {
             form.put("actor_token_type", OAuth.ACCESS_TOKEN_TYPE);
         }
         form.putAll(extra);
-        return realm.oauth().token(realm.name(), form, null, null);
+        return realm.oauth().token(realm.name(), form, null, null, headers);
     }
 
     /** The app refreshes; {@code actorToken} (the agent's own token) may be null to test its absence. */

@@ -158,6 +158,12 @@ final class Exchanges {
 
     /** POSTs a token exchange authenticated with HTTP Basic as {@code requester}; {@code actorToken} null: none sent. */
     Attempt exchange(String requester, String subjectToken, String actorToken, Map<String, String> extra) {
+        return exchange(requester, subjectToken, actorToken, extra, Map.of());
+    }
+
+    /** As above, with extra request headers (a DPoP proof). */
+    Attempt exchange(String requester, String subjectToken, String actorToken, Map<String, String> extra,
+                     Map<String, String> headers) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", GRANT_TYPE);
         form.put("subject_token", subjectToken);
@@ -170,7 +176,7 @@ final class Exchanges {
         int successes = events(TOKEN_EXCHANGE).size();
         int errors = events(TOKEN_EXCHANGE_ERROR).size();
         long sentAt = System.currentTimeMillis();
-        OAuth.TokenResponse response = realm.oauth().token(realm.name(), form, requester, secret(requester));
+        OAuth.TokenResponse response = realm.oauth().token(realm.name(), form, requester, secret(requester), headers);
         return new Attempt(requester, response, sentAt, successes, errors);
     }
 

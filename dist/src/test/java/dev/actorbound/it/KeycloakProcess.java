@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  */
 final class KeycloakProcess implements AutoCloseable {
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+    // Generous: a first start on a loaded 2-core machine (augmentation + schema creation) has taken over 3 minutes.
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(420);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final ProcessBuilder builder;

@@ -135,25 +135,33 @@ public final class OAuth {
      * Basic ({@code secret} may be null for none); without it, put {@code client_id} into the form (public clients).
      */
     public TokenResponse token(String realm, Map<String, String> form, String basicAuthClientId, String secret) {
-        HttpResponse<String> response = postForm(endpoint(realm, "token"), form, basicAuthClientId, secret);
+        return token(realm, form, basicAuthClientId, secret, Map.of());
+    }
+
+    /** As {@link #token(String, Map, String, String)}, with extra request headers (a DPoP proof, a bearer token). */
+    public TokenResponse token(String realm, Map<String, String> form, String basicAuthClientId, String secret,
+                               Map<String, String> headers) {
+        HttpResponse<String> response = postForm(endpoint(realm, "token"), form, basicAuthClientId, secret, headers);
         return new TokenResponse(response.statusCode(), Admin.read(response.body()), response.headers());
     }
 
     /** RFC 7662 introspection, authenticated as {@code clientId}; fails unless the endpoint answers 200. */
     public JsonNode introspect(String realm, String token, String clientId, String secret) {
         HttpResponse<String> response = postForm(endpoint(realm, "token/introspect"),
-                Map.of("token", token, "token_type_hint", "access_token"), clientId, secret);
+                Map.of("token", token, "token_type_hint", "access_token"), clientId, secret, Map.of());
         if (response.statusCode() != 200) {
             throw new IllegalStateException("introspection failed: HTTP " + response.statusCode() + " " + response.body());
         }
         return Admin.read(response.body());
     }
 
-    private HttpResponse<String> postForm(String url, Map<String, String> form, String clientId, String secret) {
+    private HttpResponse<String> postForm(String url, Map<String, String> form, String clientId, String secret,
+                                          Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(form(form)));
+        headers.forEach(request::header);
         if (clientId != null) {
             // RFC 6749 2.3.1: both parts are form-encoded before the Base64 step
             String credentials = Admin.encode(clientId) + ":" + Admin.encode(secret == null ? "" : secret);

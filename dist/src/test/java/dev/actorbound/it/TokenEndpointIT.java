@@ -233,7 +233,7 @@ class TokenEndpointIT {
         realm.admin().removeRealmRolesFromUser(realm.name(), serviceAccount, TestRealm.AGENT_ROLE);
         try {
             flow.assertRefused(flow.redeem(code, actor), "invalid_grant",
-                    "the agent is no longer available (disabled, deleted or no longer an agent)", "agent_unavailable",
+                    "the agent is no longer available (disabled, deleted, no longer an agent, or Full scope allowed switched on)", "agent_unavailable",
                     TestRealm.BOOKING);
         } finally {
             realm.admin().addRealmRolesToUser(realm.name(), serviceAccount, TestRealm.AGENT_ROLE);

@@ -10,8 +10,9 @@ import org.keycloak.models.UserModel;
 
 /**
  * Turns a reference (client_id, client UUID or service-account user id) into an {@link Agent}, and only when
- * the client is, right now, an enabled confidential client with a service account that holds {@code ai-agent}.
- * Every caller re-resolves on every request, so disabling an agent takes effect at once.
+ * the client is, right now, an enabled confidential client with a service account that holds {@code ai-agent}
+ * and with <em>Full scope allowed</em> off (Keycloak's default is on, which would let the agent use every role of
+ * the user). Every caller re-resolves on every request, so disabling an agent takes effect at once.
  */
 public final class AgentResolver {
 
@@ -25,13 +26,26 @@ public final class AgentResolver {
 
     /** Resolves what an app sent as {@code requested_actor}: a client_id or a service-account user id. */
     public Optional<Agent> byReference(String reference) {
+        return asAgent(clientOf(reference));
+    }
+
+    /**
+     * Whether {@code reference} names what would be an agent but for <em>Full scope allowed</em>: the one
+     * misconfiguration worth naming to the app, so that its admin knows what to switch off.
+     */
+    public boolean isFullScopeAgent(String reference) {
+        ClientModel client = clientOf(reference);
+        return client != null && client.isFullScopeAllowed() && isAgentClient(client);
+    }
+
+    private ClientModel clientOf(String reference) {
         ClientModel client = realm.getClientByClientId(reference);
         if (client == null) {
             UserModel user = session.users().getUserById(realm, reference);
             String link = user == null ? null : user.getServiceAccountClientLink();
             client = link == null ? null : realm.getClientById(link);
         }
-        return asAgent(client);
+        return client;
     }
 
     public Optional<Agent> byClientUuid(String clientUuid) {
@@ -43,16 +57,18 @@ public final class AgentResolver {
     }
 
     private Optional<Agent> asAgent(ClientModel client) {
-        if (client == null || !client.isEnabled() || client.isPublicClient() || client.isBearerOnly()
-                || !client.isServiceAccountsEnabled()) {
+        if (client == null || client.isFullScopeAllowed() || !isAgentClient(client)) {
             return Optional.empty();
+        }
+        return Optional.of(new Agent(client, session.users().getServiceAccount(client)));
+    }
+
+    private boolean isAgentClient(ClientModel client) {
+        if (!client.isEnabled() || client.isPublicClient() || client.isBearerOnly() || !client.isServiceAccountsEnabled()) {
+            return false;
         }
         UserModel serviceAccount = session.users().getServiceAccount(client);
         RoleModel agentRole = realm.getRole(AgentAttributes.AGENT_ROLE);
-        if (serviceAccount == null || !serviceAccount.isEnabled() || agentRole == null
-                || !serviceAccount.hasRole(agentRole)) {
-            return Optional.empty();
-        }
-        return Optional.of(new Agent(client, serviceAccount));
+        return serviceAccount != null && serviceAccount.isEnabled() && agentRole != null && serviceAccount.hasRole(agentRole);
     }
 }

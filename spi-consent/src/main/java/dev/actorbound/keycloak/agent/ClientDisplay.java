@@ -3,10 +3,12 @@ package dev.actorbound.keycloak.agent;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.RoleUtils;
 
 /**
  * How users see an app or an agent, the same on every page that names one: the consent page and the
@@ -34,18 +36,23 @@ public final class ClientDisplay {
         return name == null || name.isBlank() ? client.getClientId() : name;
     }
 
-    /** The agent's configured roles that the user holds now: what delegated tokens can carry at most. */
-    public static List<String> rolesHeldBy(ClientModel agentClient, UserModel user) {
-        return agentClient.getScopeMappingsStream()
-                .filter(user::hasRole)
+    /**
+     * What a delegated token of this agent can carry at most for the user, by the same rule the token endpoint
+     * applies ({@link DelegatedRoles}): the user's live roles (as far as {@code app} may see them, when given) ∩ the
+     * agent's explicit role mappings. So the consent page shows exactly the roles the token will hold.
+     */
+    public static List<String> rolesHeldBy(ClientModel agentClient, UserModel user, Stream<RoleModel> appRoles) {
+        Stream<RoleModel> base = appRoles != null ? appRoles : RoleUtils.getDeepUserRoleMappings(user).stream();
+        return DelegatedRoles.narrow(base, List.of(agentClient), role -> true).stream()
                 .map(ClientDisplay::label)
                 .sorted()
                 .toList();
     }
 
     private static String label(RoleModel role) {
+        String name = role.isClientRole() ? ((ClientModel) role.getContainer()).getClientId() + ": " + role.getName() : role.getName();
         String description = role.getDescription();
-        return description == null || description.isBlank() ? role.getName() : role.getName() + " – " + description;
+        return description == null || description.isBlank() ? name : name + " – " + description;
     }
 
     private static String webUrl(String value) {

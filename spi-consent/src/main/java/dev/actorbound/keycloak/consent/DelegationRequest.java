@@ -1,5 +1,6 @@
 package dev.actorbound.keycloak.consent;
 
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 
@@ -7,7 +8,11 @@ import dev.actorbound.keycloak.agent.Agent;
 import dev.actorbound.keycloak.agent.AgentAttributes;
 import dev.actorbound.keycloak.agent.AgentResolver;
 import dev.actorbound.keycloak.request.DelegationBinding;
+import org.keycloak.OAuth2Constants;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.endpoints.AuthorizationEndpoint;
 import org.keycloak.sessions.AuthenticationSessionModel;
@@ -57,7 +62,21 @@ record DelegationRequest(AuthenticationSessionModel authSession, String referenc
         authSession.setClientNote(DelegationBinding.noteKey(challenge), binding.encode());
     }
 
+    /**
+     * The client scopes the code's tokens will carry: every client scope of the authentication session (the app's
+     * default scopes included, which Keycloak adds whatever the {@code scope} parameter says), plus {@code openid}
+     * when requested. This is what the consent covers, and all a delegated token may ever carry.
+     */
     private static Set<String> scopes(AuthenticationSessionModel authSession) {
-        return AgentConsent.scopesOf(authSession.getClientNote(OIDCLoginProtocol.SCOPE_PARAM));
+        Set<String> names = new HashSet<>();
+        if (AgentConsent.scopesOf(authSession.getClientNote(OIDCLoginProtocol.SCOPE_PARAM)).contains(OAuth2Constants.SCOPE_OPENID)) {
+            names.add(OAuth2Constants.SCOPE_OPENID);
+        }
+        authSession.getClientScopes().stream()
+                .map(id -> KeycloakModelUtils.findClientScopeById(authSession.getRealm(), authSession.getClient(), id))
+                .filter(scope -> scope != null && !(scope instanceof ClientModel))
+                .map(ClientScopeModel::getName)
+                .forEach(names::add);
+        return Set.copyOf(names);
     }
 }

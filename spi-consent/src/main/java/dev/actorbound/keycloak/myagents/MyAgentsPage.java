@@ -90,7 +90,7 @@ final class MyAgentsPage {
         entry.put("grantedAt", dates.format(grantedAt));
         entry.put("grantedAtIso", DateTimeFormatter.ISO_INSTANT.format(grantedAt));
         entry.put("scopes", listed.consent().scopes().stream().sorted().toList());
-        entry.put("roles", ClientDisplay.rolesHeldBy(listed.agent(), user));
+        entry.put("roles", ClientDisplay.rolesHeldBy(listed.agent(), user, null));
         return entry;
     }
 }

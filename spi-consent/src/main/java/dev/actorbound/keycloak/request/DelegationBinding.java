@@ -15,6 +15,8 @@ import org.keycloak.util.JsonSerialization;
 public record DelegationBinding(String agentClientUuid, String agentClientId, String serviceAccountId) {
 
     static final String NOTE_PREFIX = "actorbound.binding.";
+    /** What a binding's note holds once its code was presented: a later code with the same challenge is refused. */
+    public static final String USED = "used";
 
     public static String noteKey(String codeChallenge) {
         return NOTE_PREFIX + sha256(codeChallenge);

@@ -37,6 +37,8 @@ public final class RequestedActorCheckProvider implements AuthorizationEndpointC
 
     /** OIDC Core 3.1.2.6; Keycloak's OAuthErrorException has no constant for it. */
     static final String CONSENT_REQUIRED = "consent_required";
+    static final String FULL_SCOPE_AGENT =
+            "the agent has Full scope allowed switched on: an agent may only act with the roles mapped to it explicitly";
 
     private final KeycloakSession session;
 
@@ -120,7 +122,11 @@ public final class RequestedActorCheckProvider implements AuthorizationEndpointC
     }
 
     private Agent resolve(EventBuilder event, RealmModel realm, String reference) throws AuthorizationCheckException {
-        Optional<Agent> agent = new AgentResolver(session, realm).byReference(reference);
+        AgentResolver resolver = new AgentResolver(session, realm);
+        Optional<Agent> agent = resolver.byReference(reference);
+        if (agent.isEmpty() && resolver.isFullScopeAgent(reference)) {
+            throw reject(event, OAuthErrorException.INVALID_REQUEST, FULL_SCOPE_AGENT);
+        }
         if (agent.isEmpty()) {
             throw reject(event, OAuthErrorException.INVALID_REQUEST, "unknown agent");
         }

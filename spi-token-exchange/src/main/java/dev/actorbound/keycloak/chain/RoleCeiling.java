@@ -4,6 +4,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.RoleModel;
 import org.keycloak.representations.AccessToken;
 
 /** The roles a subject token carried: a new token made from it may hold these at most, never more. */
@@ -20,16 +22,11 @@ public record RoleCeiling(Set<String> realmRoles, Map<String, Set<String>> clien
         return new RoleCeiling(realm, Map.copyOf(clients));
     }
 
-    public void applyTo(AccessToken token) {
-        if (token.getRealmAccess() != null && token.getRealmAccess().getRoles() != null) {
-            token.getRealmAccess().getRoles().retainAll(realmRoles);
+    /** Whether the subject token carried {@code role}. */
+    public boolean allows(RoleModel role) {
+        if (role.isClientRole()) {
+            return clientRoles.getOrDefault(((ClientModel) role.getContainer()).getClientId(), Set.of()).contains(role.getName());
         }
-        if (token.getResourceAccess() != null) {
-            token.getResourceAccess().forEach((client, access) -> {
-                if (access.getRoles() != null) {
-                    access.getRoles().retainAll(clientRoles.getOrDefault(client, Set.of()));
-                }
-            });
-        }
+        return realmRoles.contains(role.getName());
     }
 }

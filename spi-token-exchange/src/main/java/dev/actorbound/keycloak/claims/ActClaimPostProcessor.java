@@ -1,27 +1,28 @@
 package dev.actorbound.keycloak.claims;
 
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.Optional;
 
 import dev.actorbound.keycloak.agent.AuditDetails;
 import dev.actorbound.keycloak.chain.ActorChain;
-import dev.actorbound.keycloak.chain.Delegation;
+import dev.actorbound.keycloak.delegation.DelegatedInputGuard;
+import dev.actorbound.keycloak.delegation.Delegation;
+import dev.actorbound.keycloak.delegation.DelegationSeal;
+import dev.actorbound.keycloak.grant.GrantRefusal;
+import org.keycloak.OAuthErrorException;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
-import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
-import org.keycloak.models.RoleModel;
 import org.keycloak.protocol.oidc.token.TokenPostProcessor;
 import org.keycloak.protocol.oidc.token.TokenPostProcessorContext;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.representations.RefreshToken;
 
 /**
- * Writes {@code act}, narrows roles and caps the lifetime of every access token a grant marked as delegated, and
- * marks the refresh token issued beside it.
+ * The one place every token passes before it is signed. For a grant marked as delegated it writes {@code act},
+ * caps the lifetime, keeps the subject token's sender constraint, and seals the token: roles, scopes and audience
+ * within the grant's {@code EffectiveGrant}, or no token at all. For every other grant it refuses a request that
+ * presents a delegated token, so no grant of Keycloak's can turn one into a token without {@code act}.
  * It runs after the protocol mappers, so no mapper configuration can drop or rewrite the actor.
  */
 public final class ActClaimPostProcessor implements TokenPostProcessor {
@@ -38,7 +39,11 @@ public final class ActClaimPostProcessor implements TokenPostProcessor {
     public void process(TokenPostProcessorContext context) {
         AccessToken token = context.accessToken();
         Delegation delegation = delegationOf(context.clientSessionCtx());
-        if (delegation == null || token == null) {
+        if (delegation == null) {
+            new DelegatedInputGuard(session).refuseDelegatedInput();
+            return;
+        }
+        if (token == null) {
             return;
         }
         token.getOtherClaims().put(ActorChain.CLAIM, delegation.chain().toClaim());
@@ -46,32 +51,25 @@ public final class ActClaimPostProcessor implements TokenPostProcessor {
         token.getOtherClaims().put(CLIENT_ID_CLAIM, token.getIssuedFor());
         token.getOtherClaims().put(Delegation.ORIGIN_CLAIM, delegation.originClientId());
         capLifetime(token, delegation);
-        RealmModel realm = session.getContext().getRealm();
-        narrowRoles(token, realm, realm.getClientByClientId(delegation.chain().current().clientId()));
-        if (delegation.ceiling() != null) {
-            delegation.ceiling().applyTo(token);
+        if (delegation.confirmation() != null) {
+            token.setConfirmation(delegation.confirmation());
+        }
+        Optional<String> violation = DelegationSeal.violation(token, context.refreshToken(), delegation.grant(),
+                context.clientSessionCtx());
+        if (violation.isPresent()) {
+            throw new GrantRefusal(delegation.event(), delegation.cors())
+                    .refuse(OAuthErrorException.INVALID_GRANT, DelegationSeal.ERROR, violation.get());
         }
         stampRefreshToken(context.refreshToken(), delegation);
         audit(token, delegation);
     }
 
-    /** The event names what the token finally carries, after every narrowing: what an auditor needs to know. */
+    /** The event names what the token finally carries: what an auditor needs to know. */
     private static void audit(AccessToken token, Delegation delegation) {
         if (delegation.event() == null) {
             return;
         }
-        Set<String> roles = new TreeSet<>();
-        if (token.getRealmAccess() != null && token.getRealmAccess().getRoles() != null) {
-            roles.addAll(token.getRealmAccess().getRoles());
-        }
-        if (token.getResourceAccess() != null) {
-            token.getResourceAccess().forEach((clientId, access) -> {
-                if (access.getRoles() != null) {
-                    access.getRoles().forEach(role -> roles.add(clientId + ":" + role));
-                }
-            });
-        }
-        delegation.event().detail(AuditDetails.GRANTED_ROLES, String.join(" ", roles));
+        delegation.event().detail(AuditDetails.GRANTED_ROLES, String.join(" ", Claims.roleLabels(token)));
         delegation.event().detail(AuditDetails.APP, delegation.originClientId());
         if (token.getAudience() != null && token.getAudience().length > 0) {
             delegation.event().detail(Details.AUDIENCE, String.join(" ", token.getAudience()));
@@ -89,7 +87,7 @@ public final class ActClaimPostProcessor implements TokenPostProcessor {
         }
     }
 
-    /** The code grant marks its client-session context; the exchange, whose context Keycloak builds, marks the request. */
+    /** The code grant marks its client-session context; the exchange and refresh, whose contexts Keycloak builds, mark the request. */
     private Delegation delegationOf(ClientSessionContext clientSessionCtx) {
         Delegation fromContext = clientSessionCtx == null ? null : clientSessionCtx.getAttribute(Delegation.ATTRIBUTE, Delegation.class);
         return fromContext != null ? fromContext : session.getAttribute(Delegation.ATTRIBUTE, Delegation.class);
@@ -104,28 +102,6 @@ public final class ActClaimPostProcessor implements TokenPostProcessor {
         if (token.getExp() == null || token.getExp() > cap) {
             token.exp(cap);
         }
-    }
-
-    /** Keeps only roles the acting agent is configured for (its role scope mappings): never more than the app's. */
-    private static void narrowRoles(AccessToken token, RealmModel realm, ClientModel agent) {
-        if (token.getRealmAccess() != null && token.getRealmAccess().getRoles() != null) {
-            token.getRealmAccess().getRoles().removeIf(name -> !allowed(agent, realm.getRole(name)));
-        }
-        Map<String, AccessToken.Access> resourceAccess = token.getResourceAccess();
-        if (resourceAccess == null) {
-            return;
-        }
-        resourceAccess.forEach((clientId, access) -> {
-            ClientModel owner = realm.getClientByClientId(clientId);
-            if (access.getRoles() != null) {
-                access.getRoles().removeIf(name -> owner == null || !allowed(agent, owner.getRole(name)));
-            }
-        });
-        resourceAccess.values().removeIf(access -> access.getRoles() == null || access.getRoles().isEmpty());
-    }
-
-    private static boolean allowed(ClientModel agent, RoleModel role) {
-        return agent != null && role != null && agent.hasScope(role);
     }
 
     @Override

@@ -1,36 +1,50 @@
 package dev.actorbound.keycloak.exchange;
 
-import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 import dev.actorbound.keycloak.agent.Agent;
 import dev.actorbound.keycloak.agent.AgentResolver;
 import dev.actorbound.keycloak.agent.AuditDetails;
+import dev.actorbound.keycloak.agent.DelegatedRoles;
 import dev.actorbound.keycloak.chain.ActorChain;
-import dev.actorbound.keycloak.chain.Delegation;
 import dev.actorbound.keycloak.chain.RoleCeiling;
 import dev.actorbound.keycloak.consent.ActorboundOptions;
+import dev.actorbound.keycloak.delegation.Delegation;
+import dev.actorbound.keycloak.delegation.EffectiveGrant;
+import dev.actorbound.keycloak.delegation.ResolvedRoles;
+import dev.actorbound.keycloak.delegation.TokenPeek;
 import dev.actorbound.keycloak.grant.GrantRefusal;
 import dev.actorbound.keycloak.grant.RealmTokenVerifier;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
+import org.keycloak.authentication.actiontoken.TokenUtils;
+import org.keycloak.common.Profile;
 import org.keycloak.events.Errors;
 import org.keycloak.models.ClientModel;
+import org.keycloak.models.ClientScopeModel;
+import org.keycloak.models.ClientSessionContext;
+import org.keycloak.models.UserModel;
 import org.keycloak.protocol.oidc.TokenExchangeContext;
 import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.protocol.oidc.tokenexchange.StandardTokenExchangeProvider;
 import org.keycloak.representations.AccessToken;
+import org.keycloak.representations.dpop.DPoP;
+import org.keycloak.services.Urls;
 import org.keycloak.services.managers.AuthenticationManager.AuthResult;
-import org.keycloak.authentication.actiontoken.TokenUtils;
+import org.keycloak.services.util.DPoPUtil;
+import org.keycloak.services.util.MtlsHoKTokenUtil;
 
 /**
- * RFC 8693 delegation exchange (PROTOCOL §3). Claims every exchange that carries an {@code actor_token} or whose
- * subject token carries {@code act}, so Keycloak's standard exchange can never strip an actor (#52691). Who may
- * act is decided here against live state; Keycloak's own machinery then builds the token, which the act-claim
- * post-processor stamps, narrows and caps.
+ * RFC 8693 delegation exchange (PROTOCOL §3). Claims every exchange whose subject token is this realm's and that
+ * carries an {@code actor_token} or whose subject token carries {@code act}, so Keycloak's standard exchange can never
+ * strip an actor (#52691); tokens of other issuers stay with Keycloak's own exchanges. Who may act is decided here
+ * against live state, and so is what the token may carry (roles and scopes), before Keycloak's own machinery builds
+ * it; the act-claim post-processor then stamps, caps and seals it.
  */
 public final class DelegationTokenExchangeProvider extends StandardTokenExchangeProvider {
 
@@ -41,6 +55,9 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
     private final ActorboundOptions options;
     private GrantRefusal failure;
     private AccessToken subject;
+    private HandOff handOff;
+    private Agent requester;
+    private Set<String> grantedScopes = Set.of();
 
     DelegationTokenExchangeProvider(ActorboundOptions options) {
         this.options = options;
@@ -48,14 +65,17 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
 
     @Override
     public boolean supports(TokenExchangeContext context) {
-        return context.getParams().getActorToken() != null || SubjectTokenPeek.carriesAct(context.getParams().getSubjectToken());
+        String issuer = Urls.realmIssuer(context.getSession().getContext().getUri().getBaseUri(), context.getRealm().getName());
+        return TokenPeek.of(context.getParams().getSubjectToken()).filter(token -> token.issuedBy(issuer))
+                .filter(token -> token.carriesAct() || context.getParams().getActorToken() != null)
+                .isPresent();
     }
 
     @Override
     protected Response tokenExchange() {
         failure = new GrantRefusal(event, cors);
         requireParameters();
-        Agent requester = requireAgentRequester();
+        requester = requireAgentRequester();
         requireOwnActorToken(requester);
         AuthResult verified = new RealmTokenVerifier(session, realm).verify(params.getSubjectToken())
                 .orElseThrow(() -> failure.refuse(OAuthErrorException.INVALID_GRANT, Errors.INVALID_TOKEN,
@@ -63,13 +83,39 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
         subject = verified.token();
         event.user(verified.user()).detail(AuditDetails.ACTOR, requester.clientId())
                 .detail(AuditDetails.ACTOR_SUB, requester.serviceAccountId());
-        HandOff handOff = new HandOff(session, realm, options, failure)
-                .decide(subject, verified.user(), requester);
+        requireSenderConstraint(subject);
+        handOff = new HandOff(session, realm, options, failure).decide(subject, verified.user(), requester);
         event.detail(AuditDetails.ACTOR_CHAIN, handOff.chain().serialize());
-        session.setAttribute(Delegation.ATTRIBUTE, new Delegation(handOff.chain(),
-                options.lifetimeFor(requester.settings()), subject.getExp(),
-                RoleCeiling.of(subject), handOff.originClientId(), event));
         return exchangeClientToClient(verified.user(), verified.session(), subject, false);
+    }
+
+    /**
+     * RFC 9449 / RFC 8705: a sender-constrained subject token stays sender-constrained. The request must prove the
+     * same key (DPoP) or present the same certificate (mTLS), and the new token is bound to it as well, as Keycloak's
+     * own exchange requires of its requester.
+     */
+    private void requireSenderConstraint(AccessToken token) {
+        AccessToken.Confirmation cnf = token.getConfirmation();
+        if (cnf == null) {
+            return;
+        }
+        if (cnf.getKeyThumbprint() != null) {
+            DPoP proof = Profile.isFeatureEnabled(Profile.Feature.DPOP)
+                    ? session.getAttribute(DPoPUtil.DPOP_SESSION_ATTRIBUTE, DPoP.class) : null;
+            if (proof == null) {
+                throw failure.refuse(OAuthErrorException.INVALID_REQUEST, Errors.INVALID_DPOP_PROOF,
+                        "the subject_token is DPoP-bound: the request needs a DPoP proof of the same key");
+            }
+            if (!Objects.equals(proof.getThumbprint(), cnf.getKeyThumbprint())) {
+                throw failure.refuse(OAuthErrorException.INVALID_REQUEST, Errors.INVALID_DPOP_PROOF,
+                        "the DPoP proof's key does not match the subject_token's binding");
+            }
+        }
+        if (cnf.getCertThumbprint() != null
+                && !MtlsHoKTokenUtil.verifyTokenBindingWithClientCertificate(token, session.getContext().getHttpRequest(), session)) {
+            throw failure.refuse(OAuthErrorException.INVALID_REQUEST, Errors.NOT_ALLOWED,
+                    "the subject_token is bound to a client certificate: the request must present the same certificate");
+        }
     }
 
     private void requireParameters() {
@@ -137,18 +183,51 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
     protected void validateAudience(AccessToken token, boolean disallowOnHolderOfTokenMismatch, List<ClientModel> targets) {
     }
 
+    /**
+     * Scopes: what the user consented to for the chain ∩ what the subject token holds. An explicit {@code scope}
+     * beyond that is {@code invalid_scope}; without one, the requester's default scopes that would show in
+     * {@code scope} are restricted to that set too (Keycloak always adds them), so a hop never widens. Default scopes
+     * that never show in {@code scope} (roles, basic, acr, web-origins) stay: they carry no grant of their own, and
+     * roles are narrowed anyway.
+     */
     @Override
     protected String getRequestedScope(AccessToken token, List<ClientModel> targets) {
+        Set<String> allowed = new HashSet<>(split(token.getScope()));
+        allowed.retainAll(handOff.consent().scopes());
         String scope = params.getScope();
-        if (scope == null || scope.isBlank()) {
-            return null;
-        }
-        Set<String> held = split(token.getScope());
-        if (!held.containsAll(split(scope)) || !TokenManager.isValidScope(session, scope, client)) {
+        Set<String> requested = split(scope);
+        if (!allowed.containsAll(requested) || (scope != null && !scope.isBlank() && !TokenManager.isValidScope(session, scope, client))) {
             throw failure.refuse(OAuthErrorException.INVALID_SCOPE, Errors.INVALID_REQUEST,
-                    "requested scope exceeds what the subject token and the agent allow");
+                    "requested scope exceeds what the subject token and the user's consent allow");
         }
-        return scope;
+        Set<String> restricted = new HashSet<>(requested.isEmpty() ? allowed : requested);
+        client.getClientScopes(true).values().stream().filter(s -> !s.isIncludeInTokenScope())
+                .map(ClientScopeModel::getName).forEach(restricted::add);
+        // The client's own dedicated scope (its protocol mappers) is named like the client; a null name is kept too.
+        restricted.add(client.getName());
+        context.setRestrictedScopes(restricted);
+        grantedScopes = Set.copyOf(requested.isEmpty() ? allowed : requested);
+        return scope == null || scope.isBlank() ? null : scope;
+    }
+
+    /**
+     * Keycloak's consent check for the requester runs unchanged. By then Keycloak has built the requester's
+     * client-session context but no token yet: the place to decide the roles every protocol mapper will see.
+     */
+    @Override
+    protected void validateConsents(UserModel targetUser, String scope) {
+        super.validateConsents(targetUser, scope);
+        ClientSessionContext ctx = session.getAttribute(ClientSessionContext.class.getName(), ClientSessionContext.class);
+        if (ctx == null || !client.getId().equals(ctx.getClientSession().getClient().getId())) {
+            throw failure.refuse(OAuthErrorException.INVALID_REQUEST, "delegation_context_missing",
+                    "the delegation could not be narrowed for this request; no token was issued");
+        }
+        RoleCeiling input = RoleCeiling.of(subject);
+        EffectiveGrant grant = new EffectiveGrant(DelegatedRoles.narrow(ctx.getRolesStream(), handOff.actors(), input::allows),
+                grantedScopes);
+        ResolvedRoles.prime(session, ctx, grant.roles());
+        session.setAttribute(Delegation.ATTRIBUTE, new Delegation(handOff.chain(), options.lifetimeFor(requester.settings()),
+                subject.getExp(), grant, subject.getConfirmation(), handOff.originClientId(), event, cors));
     }
 
     @Override
@@ -164,7 +243,7 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
     }
 
     private static Set<String> split(String scope) {
-        return scope == null ? Set.of() : Arrays.stream(scope.trim().split("\\s+")).filter(s -> !s.isEmpty())
+        return scope == null ? Set.of() : TokenManager.parseScopeParameter(scope).filter(s -> !s.isEmpty())
                 .collect(Collectors.toSet());
     }
 }

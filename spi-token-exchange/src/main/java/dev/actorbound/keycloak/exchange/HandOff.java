@@ -1,5 +1,7 @@
 package dev.actorbound.keycloak.exchange;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -7,8 +9,9 @@ import dev.actorbound.keycloak.agent.Agent;
 import dev.actorbound.keycloak.agent.AgentResolver;
 import dev.actorbound.keycloak.chain.Actor;
 import dev.actorbound.keycloak.chain.ActorChain;
-import dev.actorbound.keycloak.chain.Delegation;
 import dev.actorbound.keycloak.consent.ActorboundOptions;
+import dev.actorbound.keycloak.consent.AgentConsent;
+import dev.actorbound.keycloak.delegation.Delegation;
 import dev.actorbound.keycloak.consent.UserAttributeConsentStore;
 import dev.actorbound.keycloak.grant.GrantRefusal;
 import org.keycloak.OAuthErrorException;
@@ -21,7 +24,9 @@ import org.keycloak.representations.AccessToken;
 
 /**
  * Decides whether the requesting agent may take over from the subject token's current actor, against live
- * state: the user's consent for the first agent, each actor's allowed hand-offs, loops and depth.
+ * state: the user's consent for the first agent, each actor's allowed hand-offs, the new agent's acceptance of the
+ * app the user consented through, loops and depth. It keeps what the narrowing needs: every live actor of the new
+ * chain and the consent the chain rests on.
  */
 final class HandOff {
 
@@ -31,6 +36,8 @@ final class HandOff {
     private final GrantRefusal failure;
     private ActorChain chain;
     private String originClientId;
+    private AgentConsent consent;
+    private final List<ClientModel> actors = new ArrayList<>();
 
     HandOff(KeycloakSession session, RealmModel realm, ActorboundOptions options, GrantRefusal failure) {
         this.session = session;
@@ -55,6 +62,7 @@ final class HandOff {
             chain = current.handedTo(newActor);
         }
         requireDepth(requester);
+        actors.add(requester.client());
         return this;
     }
 
@@ -66,16 +74,25 @@ final class HandOff {
         return originClientId;
     }
 
+    /** The consent of the user the whole chain rests on: (origin app, first agent). */
+    AgentConsent consent() {
+        return consent;
+    }
+
+    /** The clients of every actor of the new chain, each live right now: each one's ceiling narrows the token. */
+    List<ClientModel> actors() {
+        return List.copyOf(actors);
+    }
+
     private void firstHop(AccessToken subject, UserModel user, Agent requester) {
         ClientModel app = realm.getClientByClientId(subject.getIssuedFor());
         if (app == null || !requester.settings().acceptsClient(app.getClientId())) {
             throw failure.refuse(OAuthErrorException.INVALID_GRANT, Errors.NOT_ALLOWED,
                     "the agent does not accept requests from the subject token's client");
         }
-        if (new UserAttributeConsentStore(session).find(user, app.getId(), requester.clientUuid()).isEmpty()) {
-            throw failure.refuse(OAuthErrorException.INVALID_GRANT, "consent_missing",
-                    "the user has not consented to this agent for the subject token's client");
-        }
+        consent = new UserAttributeConsentStore(session).find(user, app.getId(), requester.clientUuid())
+                .orElseThrow(() -> failure.refuse(OAuthErrorException.INVALID_GRANT, "consent_missing",
+                        "the user has not consented to this agent for the subject token's client"));
         originClientId = app.getClientId();
     }
 
@@ -93,10 +110,19 @@ final class HandOff {
         Object origin = subject.getOtherClaims().get(Delegation.ORIGIN_CLAIM);
         ClientModel app = origin instanceof String clientId ? realm.getClientByClientId(clientId) : null;
         Optional<Agent> root = live(agents, current.root());
-        if (app == null || root.isEmpty()
-                || new UserAttributeConsentStore(session).find(user, app.getId(), root.get().clientUuid()).isEmpty()) {
+        consent = app == null || root.isEmpty() ? null
+                : new UserAttributeConsentStore(session).find(user, app.getId(), root.get().clientUuid()).orElse(null);
+        if (consent == null) {
             throw failure.refuse(OAuthErrorException.INVALID_GRANT, "consent_revoked",
                     "the user's consent for this delegation was revoked");
+        }
+        if (!requester.settings().acceptsClient(app.getClientId())) {
+            throw failure.refuse(OAuthErrorException.INVALID_GRANT, Errors.NOT_ALLOWED,
+                    "the agent does not accept requests from the app the user consented through");
+        }
+        for (Actor actor : current.actors()) {
+            actors.add(live(agents, actor).orElseThrow(() -> failure.refuse(OAuthErrorException.INVALID_GRANT,
+                    "agent_unavailable", "an earlier actor of the chain is no longer an available agent")).client());
         }
         originClientId = app.getClientId();
     }

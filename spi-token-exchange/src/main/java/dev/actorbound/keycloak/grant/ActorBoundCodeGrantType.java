@@ -1,5 +1,6 @@
 package dev.actorbound.keycloak.grant;
 
+import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -8,7 +9,11 @@ import dev.actorbound.keycloak.agent.AgentResolver;
 import dev.actorbound.keycloak.agent.AuditDetails;
 import dev.actorbound.keycloak.chain.Actor;
 import dev.actorbound.keycloak.chain.ActorChain;
-import dev.actorbound.keycloak.chain.Delegation;
+import dev.actorbound.keycloak.agent.DelegatedRoles;
+import dev.actorbound.keycloak.delegation.Delegation;
+import dev.actorbound.keycloak.delegation.DelegationSeal;
+import dev.actorbound.keycloak.delegation.EffectiveGrant;
+import dev.actorbound.keycloak.delegation.ResolvedRoles;
 import dev.actorbound.keycloak.consent.ActorboundOptions;
 import dev.actorbound.keycloak.request.DelegationBinding;
 import jakarta.ws.rs.core.Response;
@@ -17,6 +22,7 @@ import org.keycloak.OAuthErrorException;
 import org.keycloak.events.Errors;
 import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientSessionContext;
+import org.keycloak.models.Constants;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.protocol.oidc.TokenManager;
@@ -71,14 +77,22 @@ public final class ActorBoundCodeGrantType extends AuthorizationCodeGrantType {
         }
         BoundAgentChecks checks = new BoundAgentChecks(session, realm, new GrantRefusal(event, cors));
         checks.actorToken(actorParameters.token(), new Actor(binding.serviceAccountId(), binding.agentClientId()));
-        Agent agent = checks.liveAgent(new AgentResolver(session, realm).byClientUuid(binding.agentClientUuid()),
+        BoundAgentChecks.LiveAgent live = checks.liveAgent(new AgentResolver(session, realm).byClientUuid(binding.agentClientUuid()),
                 binding.serviceAccountId(), client, user);
+        Agent agent = live.agent();
         delegatedAgent = agent;
         ActorChain chain = ActorChain.of(new Actor(agent.serviceAccountId(), agent.clientId()));
         event.detail(AuditDetails.ACTOR_CHAIN, chain.serialize());
-        clientSessionCtx.setAttribute(Delegation.ATTRIBUTE,
-                new Delegation(chain, options.lifetimeFor(agent.settings()), null, null,
-                        client.getClientId(), event));
+        // Decided before Keycloak builds the token, so that every protocol mapper sees only these roles.
+        EffectiveGrant grant = new EffectiveGrant(
+                DelegatedRoles.narrow(clientSessionCtx.getRolesStream(), List.of(agent.client()), role -> true),
+                live.consent().scopes());
+        if (clientSessionCtx.isOfflineTokenRequested() && !grant.allowsRealmRole(Constants.OFFLINE_ACCESS_ROLE)) {
+            throw fail(OAuthErrorException.INVALID_GRANT, DelegationSeal.ERROR, DelegationSeal.OFFLINE_NOT_ALLOWED);
+        }
+        ResolvedRoles.prime(session, clientSessionCtx, grant.roles());
+        clientSessionCtx.setAttribute(Delegation.ATTRIBUTE, new Delegation(chain, options.lifetimeFor(agent.settings()),
+                null, grant, null, client.getClientId(), event, cors));
         return super.createTokenResponseBuilder(user, userSession, clientSessionCtx, scopeParam, clientPolicyContextGenerator);
     }
 
@@ -92,7 +106,13 @@ public final class ActorBoundCodeGrantType extends AuthorizationCodeGrantType {
         return agentMayRefresh && super.useRefreshToken();
     }
 
-    /** Reads and removes the binding: the code it belongs to is already consumed, whatever happens next. */
+    /**
+     * Reads the binding and leaves a tombstone in its place: the code it belongs to is already consumed, whatever
+     * happens next. The binding is keyed by the code's PKCE challenge (the code itself has no room for it), so a
+     * second code the app obtained with the same challenge in the same session finds the tombstone and is refused:
+     * otherwise redeeming a plain twin first would strip the binding, and the delegated code would then yield a
+     * plain token.
+     */
     private DelegationBinding takeBinding(AuthenticatedClientSessionModel clientSession) {
         String verifier = formParams.getFirst(OAuth2Constants.CODE_VERIFIER);
         if (verifier == null) {
@@ -103,7 +123,11 @@ public final class ActorBoundCodeGrantType extends AuthorizationCodeGrantType {
         if (note == null) {
             return null;
         }
-        clientSession.removeNote(key);
+        clientSession.setNote(key, DelegationBinding.USED);
+        if (DelegationBinding.USED.equals(note)) {
+            throw fail(OAuthErrorException.INVALID_GRANT, Errors.INVALID_CODE,
+                    "the code reuses the PKCE challenge of an agent-bound code already presented; every authorization request needs its own code_challenge");
+        }
         DelegationBinding binding = DelegationBinding.decode(note);
         if (binding == null) {
             throw fail(OAuthErrorException.INVALID_GRANT, Errors.INVALID_CODE, "the authorization code's agent binding is unreadable");

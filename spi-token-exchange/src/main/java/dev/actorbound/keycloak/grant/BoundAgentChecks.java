@@ -5,6 +5,7 @@ import java.util.Optional;
 import dev.actorbound.keycloak.agent.Agent;
 import dev.actorbound.keycloak.chain.Actor;
 import dev.actorbound.keycloak.chain.ActorChain;
+import dev.actorbound.keycloak.consent.AgentConsent;
 import dev.actorbound.keycloak.consent.UserAttributeConsentStore;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.events.Errors;
@@ -48,17 +49,21 @@ final class BoundAgentChecks {
         }
     }
 
+    /** An agent that passed {@link #liveAgent}, with the user's consent that lets it act through the app. */
+    record LiveAgent(Agent agent, AgentConsent consent) {
+    }
+
     /** The agent still exists as an agent with the same service account, accepts the app, and the user's consent stands. */
-    Agent liveAgent(Optional<Agent> resolved, String serviceAccountId, ClientModel app, UserModel user) {
+    LiveAgent liveAgent(Optional<Agent> resolved, String serviceAccountId, ClientModel app, UserModel user) {
         Agent agent = resolved.filter(a -> a.serviceAccountId().equals(serviceAccountId))
                 .orElseThrow(() -> refusal.refuse(OAuthErrorException.INVALID_GRANT, "agent_unavailable",
-                        "the agent is no longer available (disabled, deleted or no longer an agent)"));
+                        "the agent is no longer available (disabled, deleted, no longer an agent, or Full scope allowed switched on)"));
         if (!agent.settings().acceptsClient(app.getClientId())) {
             throw refusal.refuse(OAuthErrorException.INVALID_GRANT, Errors.NOT_ALLOWED, "the agent no longer accepts this client");
         }
-        if (new UserAttributeConsentStore(session).find(user, app.getId(), agent.clientUuid()).isEmpty()) {
-            throw refusal.refuse(OAuthErrorException.INVALID_GRANT, "consent_revoked", "the user's consent to this agent was revoked");
-        }
-        return agent;
+        AgentConsent consent = new UserAttributeConsentStore(session).find(user, app.getId(), agent.clientUuid())
+                .orElseThrow(() -> refusal.refuse(OAuthErrorException.INVALID_GRANT, "consent_revoked",
+                        "the user's consent to this agent was revoked"));
+        return new LiveAgent(agent, consent);
     }
 }

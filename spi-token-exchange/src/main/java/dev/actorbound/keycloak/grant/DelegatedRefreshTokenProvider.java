@@ -1,13 +1,18 @@
 package dev.actorbound.keycloak.grant;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import dev.actorbound.keycloak.agent.Agent;
 import dev.actorbound.keycloak.agent.AgentResolver;
 import dev.actorbound.keycloak.agent.AuditDetails;
 import dev.actorbound.keycloak.chain.Actor;
 import dev.actorbound.keycloak.chain.ActorChain;
-import dev.actorbound.keycloak.chain.Delegation;
+import dev.actorbound.keycloak.agent.DelegatedRoles;
+import dev.actorbound.keycloak.delegation.Delegation;
+import dev.actorbound.keycloak.delegation.EffectiveGrant;
+import dev.actorbound.keycloak.delegation.ResolvedRoles;
 import dev.actorbound.keycloak.consent.ActorboundOptions;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.events.Errors;
@@ -15,6 +20,7 @@ import org.keycloak.events.EventBuilder;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.protocol.oidc.refresh.DefaultRefreshTokenProvider;
@@ -75,15 +81,23 @@ public final class DelegatedRefreshTokenProvider extends DefaultRefreshTokenProv
         UserModel user = Optional.ofNullable(old.getSubject()).map(id -> session.users().getUserById(realm, id))
                 .orElseThrow(() -> refusal.refuse(OAuthErrorException.INVALID_GRANT, Errors.USER_NOT_FOUND,
                         "the user of the refresh token no longer exists"));
-        Agent agent = checks.liveAgent(new AgentResolver(session, realm).byClientId(actor.clientId()), actor.sub(), app, user);
+        BoundAgentChecks.LiveAgent live = checks.liveAgent(new AgentResolver(session, realm).byClientId(actor.clientId()),
+                actor.sub(), app, user);
+        Agent agent = live.agent();
         if (!agent.settings().refreshAllowed()) {
             throw refusal.refuse(OAuthErrorException.INVALID_GRANT, Errors.NOT_ALLOWED,
                     "the agent's settings no longer allow refresh of delegated tokens");
         }
 
-        // The refresh builds a new client-session context inside Keycloak: the request carries the delegation.
-        session.setAttribute(Delegation.ATTRIBUTE, new Delegation(chain,
-                options.lifetimeFor(agent.settings()), null, null, app.getClientId(), event));
+        // The refresh builds its client-session context inside Keycloak from the refresh token's scope; the roles
+        // that context will hold are computed the same way here, narrowed, and put where every mapper reads them.
+        Stream<RoleModel> appRoles = TokenManager.getAccess(user, app,
+                TokenManager.getRequestedClientScopes(session, old.getScope(), app, user)).stream();
+        EffectiveGrant grant = new EffectiveGrant(DelegatedRoles.narrow(appRoles, List.of(agent.client()), role -> true),
+                live.consent().scopes());
+        ResolvedRoles.prime(session, old.getSessionId(), app, grant.roles());
+        session.setAttribute(Delegation.ATTRIBUTE, new Delegation(chain, options.lifetimeFor(agent.settings()), null,
+                grant, null, app.getClientId(), event, ctx.grantContext().getCors()));
         return super.refreshAccessToken(ctx);
     }
 

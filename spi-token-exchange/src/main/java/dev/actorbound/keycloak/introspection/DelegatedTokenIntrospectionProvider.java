@@ -6,7 +6,7 @@ import dev.actorbound.keycloak.agent.Agent;
 import dev.actorbound.keycloak.agent.AgentResolver;
 import dev.actorbound.keycloak.agent.AuditDetails;
 import dev.actorbound.keycloak.chain.ActorChain;
-import dev.actorbound.keycloak.chain.Delegation;
+import dev.actorbound.keycloak.delegation.Delegation;
 import dev.actorbound.keycloak.consent.UserAttributeConsentStore;
 import org.keycloak.events.Details;
 import org.keycloak.models.ClientModel;

@@ -1,0 +1,237 @@
+package dev.actorbound.it;
+
+import static dev.actorbound.it.Exchanges.allRoles;
+import static dev.actorbound.it.Exchanges.scopes;
+import static dev.actorbound.it.TestRealm.APP;
+import static dev.actorbound.it.TestRealm.BOOKING;
+import static dev.actorbound.it.TestRealm.PLANNER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.jwt.JWTClaimsSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The promise on the paths around the extension's own grants: no delegated token is wider than agent ∩ user ∩
+ * consent, whatever grant, mapper or default setting it passes through. One test per attack of the security review.
+ *
+ * <p>Realm: {@link Exchanges#setUp} plus {@code photo-api}, a client with Authorization Services and a client role
+ * {@code photos.view} that alice holds; travel-planner keeps Keycloak's default <em>Full scope allowed</em>, so its
+ * plain tokens carry that role and name photo-api as audience, and it has {@code microprofile-jwt} as a default
+ * scope, whose {@code groups} claim lists roles through a protocol mapper.
+ */
+@ExtendWith(KeycloakServer.class)
+class IntersectionInvariantIT {
+
+    static final String PHOTO_API = "photo-api";
+    static final String PHOTO_API_SECRET = "photo-secret";
+    static final String WIDE = "wide-agent";
+    static final String WIDE_SECRET = "wide-secret";
+    static final String UMA = "urn:ietf:params:oauth:grant-type:uma-ticket";
+    static final String DELEGATED_TOKEN_ELSEWHERE =
+            "a delegated token (one with act) cannot be used with this grant type; use the delegation token exchange";
+    static final String FULL_SCOPE_AGENT =
+            "the agent has Full scope allowed switched on: an agent may only act with the roles mapped to it explicitly";
+    static final String AGENT_UNAVAILABLE =
+            "the agent is no longer available (disabled, deleted, no longer an agent, or Full scope allowed switched on)";
+    static final String SCOPE_NOT_CONSENTED = "requested scope exceeds what the subject token and the user's consent allow";
+    static final String REUSED_CHALLENGE = "the code reuses the PKCE challenge of an agent-bound code already presented;"
+            + " every authorization request needs its own code_challenge";
+    static final String DPOP_MISSING = "the subject_token is DPoP-bound: the request needs a DPoP proof of the same key";
+    static final String DPOP_MISMATCH = "the DPoP proof's key does not match the subject_token's binding";
+
+    private static TestRealm realm;
+    private static Exchanges ex;
+
+    @BeforeAll
+    static void createRealm(KeycloakServer server) {
+        realm = TestRealm.create(server);
+        ex = Exchanges.setUp(realm);
+        Admin admin = realm.admin();
+        admin.createClient(realm.name(), Map.of("clientId", PHOTO_API, "publicClient", false, "secret", PHOTO_API_SECRET,
+                "serviceAccountsEnabled", true, "authorizationServicesEnabled", true, "standardFlowEnabled", false,
+                "directAccessGrantsEnabled", false));
+        admin.createClientRole(realm.name(), PHOTO_API, "photos.view");
+        // Permissive enforcement with one resource: the UMA grant then issues a token without any policy to write.
+        String photoApi = "/realms/" + realm.name() + "/clients/" + admin.clientUuid(realm.name(), PHOTO_API);
+        admin.put(photoApi + "/authz/resource-server", Map.of("policyEnforcementMode", "PERMISSIVE",
+                "decisionStrategy", "UNANIMOUS")).expectOk("permissive photo-api");
+        admin.post(photoApi + "/authz/resource-server/resource", Map.of("name", "photos")).expectOk("photos resource");
+        admin.addClientRolesToUser(realm.name(), realm.userId(TestRealm.ALICE), PHOTO_API, "photos.view");
+        admin.assignClientScope(realm.name(), APP, "microprofile-jwt", "default");
+        realm.addAgent(WIDE, WIDE_SECRET, "Wide Agent", null, "reader");
+        admin.updateClient(realm.name(), WIDE, c -> c.put("fullScopeAllowed", true));
+    }
+
+    @AfterAll
+    static void deleteRealm() {
+        if (realm != null) {
+            realm.close();
+        }
+    }
+
+    // ---- 1. UMA ----
+
+    @Test
+    void umaGrantRefusesADelegatedBearerTokenInsteadOfStrippingAct() {
+        String delegated = ex.codeFlowToken(PLANNER);
+        int before = realm.admin().events(realm.name(), "PERMISSION_TOKEN_ERROR").size();
+
+        OAuth.TokenResponse response = realm.oauth().token(realm.name(),
+                Map.of("grant_type", UMA, "audience", PHOTO_API), null, null, Map.of("Authorization", "Bearer " + delegated));
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(400);
+        assertThat(response.error()).isEqualTo("invalid_grant");
+        assertThat(response.errorDescription()).isEqualTo(DELEGATED_TOKEN_ELSEWHERE);
+        assertThat(response.body().has("access_token")).isFalse();
+        assertThat(response.body().has("refresh_token")).isFalse();
+        List<ObjectNode> errors = realm.admin().events(realm.name(), "PERMISSION_TOKEN_ERROR");
+        assertThat(errors).hasSize(before + 1);
+        assertThat(errors.get(0).path("details").path("reason").asText()).isEqualTo(DELEGATED_TOKEN_ELSEWHERE);
+        assertThat(errors.get(0).path("details").path("actor").asText()).isEqualTo(PLANNER);
+        assertThat(errors.get(0).toString()).doesNotContain("eyJ");
+    }
+
+    @Test
+    void umaGrantStillServesPlainTokens() {
+        OAuth.TokenResponse response = realm.oauth().token(realm.name(),
+                Map.of("grant_type", UMA, "audience", PHOTO_API), null, null, Map.of("Authorization", "Bearer " + ex.plainToken()));
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        assertThat(Jwt.verify(response.accessToken(), realm).getClaim("act")).isNull();
+    }
+
+    // ---- 2. roles outside realm_access / resource_access, and aud ----
+
+    @Test
+    void mapperBuiltRoleClaimsAndAudienceAreNarrowedToo() throws Exception {
+        JWTClaimsSet plain = Jwt.verify(ex.plainToken(), realm);
+        assertThat(plain.getStringListClaim("groups")).as("the set-up leaks through groups for a plain token")
+                .contains("reader", "writer");
+        assertThat(plain.getAudience()).contains(PHOTO_API);
+
+        JWTClaimsSet delegated = Jwt.verify(ex.codeFlowToken(PLANNER), realm);
+
+        assertThat(delegated.getStringListClaim("groups")).as("groups of a token for planner-agent (reader)")
+                .containsExactly("reader");
+        assertThat(allRoles(delegated)).containsExactly("reader");
+        assertThat(delegated.getAudience()).as("no API whose roles were stripped").doesNotContain(PHOTO_API);
+    }
+
+    // ---- 3. Full scope allowed ----
+
+    @Test
+    void anAgentLeftAtFullScopeAllowedIsRefusedWithAClearMessage() {
+        HttpLogin.Outcome outcome = ex.flow().authorize(Map.of("requested_actor", WIDE));
+
+        ex.flow().assertAuthorizationRefused(outcome, "invalid_request", FULL_SCOPE_AGENT);
+    }
+
+    @Test
+    void anAgentSwitchedToFullScopeAfterConsentGetsNoToken() {
+        Delegations.Code code = ex.flow().delegatedCode(BOOKING);
+        String actorToken = ex.ownToken(BOOKING);
+        realm.admin().updateClient(realm.name(), BOOKING, c -> c.put("fullScopeAllowed", true));
+        try {
+            ex.flow().assertRefused(ex.flow().redeem(code, actorToken), "invalid_grant", AGENT_UNAVAILABLE,
+                    "agent_unavailable", BOOKING);
+        } finally {
+            realm.admin().updateClient(realm.name(), BOOKING, c -> c.put("fullScopeAllowed", false));
+        }
+    }
+
+    // ---- 4. scope through exchange ----
+
+    @Test
+    void anExchangeNeverAddsTheRequestersDefaultScopes() throws Exception {
+        realm.admin().createClientScope(realm.name(), "payments", true);
+        realm.admin().assignClientScope(realm.name(), BOOKING, "payments", "default");
+        String subject = ex.codeFlowToken(PLANNER);
+
+        Exchanges.Attempt attempt = ex.exchange(BOOKING, subject);
+
+        JWTClaimsSet claims = ex.assertIssued(attempt, subject, BOOKING + "<" + PLANNER);
+        assertThat(scopes(claims)).doesNotContain("payments").isSubsetOf(scopes(Jwt.verify(subject, realm)));
+    }
+
+    @Test
+    void aFirstHopCannotGainAScopeTheUserNeverConsentedToForThatAgent() throws Exception {
+        realm.admin().createClientScope(realm.name(), "calendar.read", true);
+        realm.admin().assignClientScope(realm.name(), APP, "calendar.read", "optional");
+        realm.admin().assignClientScope(realm.name(), PLANNER, "calendar.read", "optional");
+        ex.codeFlowToken(PLANNER);
+        String plainWithCalendar = plainToken("openid calendar.read");
+        assertThat(scopes(Jwt.verify(plainWithCalendar, realm))).contains("calendar.read");
+
+        ex.assertRefused(ex.exchange(PLANNER, plainWithCalendar, Map.of("scope", "calendar.read")),
+                "invalid_scope", SCOPE_NOT_CONSENTED);
+
+        Exchanges.Attempt unscoped = ex.exchange(PLANNER, plainWithCalendar);
+        assertThat(scopes(ex.assertIssued(unscoped, plainWithCalendar, PLANNER))).doesNotContain("calendar.read");
+    }
+
+    // ---- 6. sender-constrained subject tokens ----
+
+    @Test
+    void aDPoPBoundSubjectTokenKeepsItsBindingThroughExchange() throws Exception {
+        DPoPProof appKey = DPoPProof.newKey();
+        String tokenEndpoint = realm.oauth().endpoint(realm.name(), "token");
+        OAuth.TokenResponse redeemed = ex.flow().redeem(ex.flow().delegatedCode(PLANNER), ex.ownToken(PLANNER), Map.of(),
+                Map.of("DPoP", appKey.forPost(tokenEndpoint)));
+        assertThat(redeemed.status()).as(redeemed.toString()).isEqualTo(200);
+        String subject = redeemed.accessToken();
+        assertThat(cnfJkt(Jwt.verify(subject, realm))).isEqualTo(appKey.thumbprint());
+
+        ex.assertRefused(ex.exchange(BOOKING, subject), "invalid_request", DPOP_MISSING);
+        ex.assertRefused(ex.exchange(BOOKING, subject, ex.ownToken(BOOKING), Map.of(),
+                Map.of("DPoP", DPoPProof.newKey().forPost(tokenEndpoint))), "invalid_request", DPOP_MISMATCH);
+
+        Exchanges.Attempt proven = ex.exchange(BOOKING, subject, ex.ownToken(BOOKING), Map.of(),
+                Map.of("DPoP", appKey.forPost(tokenEndpoint)));
+        JWTClaimsSet claims = ex.assertIssued(proven, subject, BOOKING + "<" + PLANNER);
+        assertThat(cnfJkt(claims)).as("the exchanged token stays bound to the same key").isEqualTo(appKey.thumbprint());
+    }
+
+    // ---- found by reading: the binding is keyed by the PKCE challenge ----
+
+    @Test
+    void aPlainTwinWithTheSameChallengeCannotStripTheAgentBindingOfACode() {
+        OAuth.Pkce pkce = OAuth.Pkce.s256();
+        HttpLogin browser = new HttpLogin(TestRealm.REDIRECT_URI);
+        HttpLogin.Outcome delegated = browser.authorize(ex.flow().authorizeUrl(pkce,
+                Map.of("requested_actor", PLANNER, "prompt", "consent")), TestRealm.ALICE, TestRealm.ALICE_PASSWORD, "accept");
+        HttpLogin.Outcome plainTwin = browser.authorize(ex.flow().authorizeUrl(pkce, Map.of()), TestRealm.ALICE,
+                TestRealm.ALICE_PASSWORD, null);
+        assertThat(delegated.code()).isNotBlank();
+        assertThat(plainTwin.code()).isNotBlank();
+
+        OAuth.TokenResponse twin = ex.flow().redeem(new Delegations.Code(plainTwin.code(), pkce), null);
+        assertThat(twin.status()).as(twin.toString()).isEqualTo(400);
+        OAuth.TokenResponse stripped = ex.flow().redeem(new Delegations.Code(delegated.code(), pkce), null);
+
+        ex.flow().assertRefused(stripped, "invalid_grant", REUSED_CHALLENGE, "invalid_code", null);
+    }
+
+    // ---- helpers ----
+
+    private static String plainToken(String scope) {
+        OAuth.Pkce pkce = OAuth.Pkce.s256();
+        String url = realm.oauth().authorizeUrl(realm.name(), APP, TestRealm.REDIRECT_URI, scope, Delegations.STATE, pkce, Map.of());
+        HttpLogin.Outcome outcome = new HttpLogin(TestRealm.REDIRECT_URI).authorize(url, TestRealm.ALICE,
+                TestRealm.ALICE_PASSWORD, null);
+        OAuth.TokenResponse response = ex.flow().redeem(new Delegations.Code(outcome.code(), pkce), null);
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        return response.accessToken();
+    }
+
+    private static String cnfJkt(JWTClaimsSet claims) throws Exception {
+        Map<String, Object> cnf = claims.getJSONObjectClaim("cnf");
+        return cnf == null ? null : (String) cnf.get("jkt");
+    }
+}

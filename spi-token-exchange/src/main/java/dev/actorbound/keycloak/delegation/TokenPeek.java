@@ -1,0 +1,53 @@
+package dev.actorbound.keycloak.delegation;
+
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.actorbound.keycloak.chain.ActorChain;
+import org.keycloak.util.JsonSerialization;
+
+/**
+ * Reads a JWT's payload without verifying it. Only ever used to decide <em>who handles</em> or <em>who refuses</em>
+ * a request (a side-effect-free {@code supports}, the guard against other grants): verification comes after, in
+ * the handler, and a token that merely claims {@code act} is refused, never trusted.
+ */
+public final class TokenPeek {
+
+    private static final int MAX_TOKEN_LENGTH = 64 * 1024;
+
+    private final Map<?, ?> payload;
+
+    private TokenPeek(Map<?, ?> payload) {
+        this.payload = payload;
+    }
+
+    public static Optional<TokenPeek> of(String token) {
+        if (token == null || token.length() > MAX_TOKEN_LENGTH) {
+            return Optional.empty();
+        }
+        String[] parts = token.split("\\.");
+        if (parts.length < 2) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new TokenPeek(JsonSerialization.readValue(Base64.getUrlDecoder().decode(parts[1]), Map.class)));
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    public boolean carriesAct() {
+        return payload.containsKey(ActorChain.CLAIM);
+    }
+
+    public boolean issuedBy(String issuer) {
+        return issuer.equals(payload.get("iss"));
+    }
+
+    /** The acting agent's client_id as the token claims it, for an event; {@code null} when absent or malformed. */
+    public String claimedActor() {
+        return payload.get(ActorChain.CLAIM) instanceof Map<?, ?> act && act.get("client_id") instanceof String clientId
+                ? clientId : null;
+    }
+}
