@@ -128,6 +128,31 @@ public final class Admin {
                 realmRoles(realm, roles)).expectOk("scope-map " + Arrays.toString(roles) + " to " + clientId);
     }
 
+    /** The names of the client's default client scopes: those every token of the client carries. */
+    public List<String> defaultClientScopes(String realm, String clientId) {
+        JsonNode scopes = get("/realms/" + realm + "/clients/" + clientUuid(realm, clientId) + "/default-client-scopes")
+                .expectOk("default client scopes of " + clientId).body();
+        List<String> names = new ArrayList<>();
+        scopes.forEach(scope -> names.add(scope.path("name").asText()));
+        return names;
+    }
+
+    /** Makes the realm's client scope {@code scopeName} a default client scope of the client, or stops it being one. */
+    public void setDefaultClientScope(String realm, String clientId, String scopeName, boolean isDefault) {
+        String path = "/realms/" + realm + "/clients/" + clientUuid(realm, clientId) + "/default-client-scopes/"
+                + clientScopeId(realm, scopeName);
+        (isDefault ? put(path, null) : delete(path, null)).expectOk((isDefault ? "add" : "remove") + " default scope " + scopeName);
+    }
+
+    private String clientScopeId(String realm, String name) {
+        for (JsonNode scope : get("/realms/" + realm + "/client-scopes").expectOk("list client scopes").body()) {
+            if (name.equals(scope.path("name").asText())) {
+                return scope.path("id").asText();
+            }
+        }
+        throw new IllegalStateException("no client scope " + name + " in realm " + realm);
+    }
+
     /** The client's attributes as admin REST returns them (what kcadm and a realm export show too). */
     public ObjectNode clientAttributes(String realm, String clientId) {
         JsonNode client = get("/realms/" + realm + "/clients/" + clientUuid(realm, clientId)).expectOk("read client " + clientId).body();

@@ -1,19 +1,24 @@
 package dev.actorbound.keycloak.consent;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
+import java.util.Map;
 
 import dev.actorbound.keycloak.agent.Agent;
 import dev.actorbound.keycloak.agent.AgentResolver;
 import dev.actorbound.keycloak.agent.ClientDisplay;
 import jakarta.ws.rs.core.Response;
+import org.keycloak.OAuth2Constants;
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.models.ClientModel;
+import org.keycloak.models.ClientScopeModel;
 
 /** Builds the consent page: who the app is, who the agent is, and what the agent will really be able to do. */
 final class AgentConsentPage {
 
     static final String TEMPLATE = "agent-consent.ftl";
+    /** {@code openid} is not a client scope, so it has no consent text of its own in Keycloak. */
+    private static final String OPENID_TEXT = "${actorbound-consent-scope-openid}";
 
     private AgentConsentPage() {
     }
@@ -25,10 +30,34 @@ final class AgentConsentPage {
                 .setAttribute("actorboundApp", ClientDisplay.of(app))
                 .setAttribute("actorboundAgent", ClientDisplay.of(agent.client()))
                 .setAttribute("actorboundRoles", ClientDisplay.rolesHeldBy(agent.client(), context.getUser()))
-                .setAttribute("actorboundScopes", List.copyOf(new TreeSet<>(request.scopes())))
+                .setAttribute("actorboundScopes", describedScopes(request.scopes()))
+                .setAttribute("actorboundTechnicalScopes", technicalScopes(request.scopes()))
                 .setAttribute("actorboundLifetimeMinutes", Math.max(1, (lifetime + 59) / 60))
                 .setAttribute("actorboundDelegates", delegates(context, agent))
                 .createForm(TEMPLATE);
+    }
+
+    /**
+     * The scopes the user can read about, each with its consent text as Keycloak's own consent page shows it: the
+     * text may be a {@code ${key}} of the theme's messages, which the template resolves with {@code advancedMsg}.
+     */
+    private static List<Map<String, String>> describedScopes(ConsentScopes scopes) {
+        List<Map<String, String>> described = new ArrayList<>();
+        if (scopes.openid()) {
+            described.add(Map.of("name", OAuth2Constants.SCOPE_OPENID, "text", OPENID_TEXT));
+        }
+        scopes.clientScopes().stream().filter(ClientScopeModel::isDisplayOnConsentScreen)
+                .forEach(scope -> described.add(Map.of("name", scope.getName(), "text", scope.getConsentScreenText())));
+        return described;
+    }
+
+    /**
+     * Scopes an admin keeps off Keycloak's consent page ("Display on consent screen" off, e.g. acr, basic,
+     * web-origins). The token carries them all the same, so they are named, by name, below the described ones.
+     */
+    private static List<String> technicalScopes(ConsentScopes scopes) {
+        return scopes.clientScopes().stream().filter(scope -> !scope.isDisplayOnConsentScreen())
+                .map(ClientScopeModel::getName).toList();
     }
 
     private static List<String> delegates(RequiredActionContext context, Agent agent) {

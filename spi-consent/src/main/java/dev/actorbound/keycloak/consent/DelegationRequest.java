@@ -1,7 +1,6 @@
 package dev.actorbound.keycloak.consent;
 
 import java.util.Optional;
-import java.util.Set;
 
 import dev.actorbound.keycloak.agent.Agent;
 import dev.actorbound.keycloak.agent.AgentAttributes;
@@ -15,7 +14,7 @@ import org.keycloak.util.TokenUtil;
 
 /** The delegation an authentication session asks for, read back from the notes the authorization endpoint kept. */
 record DelegationRequest(AuthenticationSessionModel authSession, String reference, Optional<Agent> agent,
-                         Set<String> scopes) {
+                         ConsentScopes scopes) {
 
     static final String ACTOR_NOTE =
             AuthorizationEndpoint.LOGIN_SESSION_NOTE_ADDITIONAL_REQ_PARAMS_PREFIX + AgentAttributes.REQUESTED_ACTOR;
@@ -27,7 +26,7 @@ record DelegationRequest(AuthenticationSessionModel authSession, String referenc
         }
         Optional<Agent> agent = new AgentResolver(session, authSession.getRealm()).byReference(reference)
                 .filter(a -> a.settings().acceptsClient(authSession.getClient().getClientId()));
-        return Optional.of(new DelegationRequest(authSession, reference, agent, scopes(authSession)));
+        return Optional.of(new DelegationRequest(authSession, reference, agent, ConsentScopes.of(authSession)));
     }
 
     /** Set once the user answered the consent page in this login; Keycloak re-evaluates triggers after each action. */
@@ -55,9 +54,5 @@ record DelegationRequest(AuthenticationSessionModel authSession, String referenc
         String challenge = authSession.getClientNote(OIDCLoginProtocol.CODE_CHALLENGE_PARAM);
         DelegationBinding binding = new DelegationBinding(agent.clientUuid(), agent.clientId(), agent.serviceAccountId());
         authSession.setClientNote(DelegationBinding.noteKey(challenge), binding.encode());
-    }
-
-    private static Set<String> scopes(AuthenticationSessionModel authSession) {
-        return AgentConsent.scopesOf(authSession.getClientNote(OIDCLoginProtocol.SCOPE_PARAM));
     }
 }
