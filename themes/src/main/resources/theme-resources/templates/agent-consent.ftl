@@ -23,8 +23,16 @@
                     <#list actorboundRoles as role><li>${role}</li></#list>
                     <#if actorboundRoles?size == 0><li>${msg("actorbound-consent-no-roles")}</li></#if>
                 </ul>
+                <#-- Every client scope the token will carry: the described ones with their consent texts (a text may be a
+                     message key, as on Keycloak's own consent page), then the ones kept off consent screens, by name. -->
                 <#if actorboundScopes?size gt 0>
-                    <p id="actorbound-scopes">${msg("actorbound-consent-scopes")} <#list actorboundScopes as scope><code>${scope}</code><#sep>, </#list></p>
+                    <p id="actorbound-scopes-heading">${msg("actorbound-consent-scopes")}</p>
+                    <ul id="actorbound-scopes" class="${properties.kcListClass!}" aria-labelledby="actorbound-scopes-heading">
+                        <#list actorboundScopes as scope><li data-scope="${scope.name}">${advancedMsg(scope.text)}</li></#list>
+                    </ul>
+                </#if>
+                <#if actorboundTechnicalScopes?size gt 0>
+                    <p id="actorbound-technical-scopes">${msg("actorbound-consent-technical-scopes")} <#list actorboundTechnicalScopes as scope><code data-scope="${scope}">${scope}</code><#sep>, </#list></p>
                 </#if>
                 <p id="actorbound-lifetime">${msg("actorbound-consent-lifetime", actorboundLifetimeMinutes)}</p>
                 <#if actorboundDelegates?size gt 0>

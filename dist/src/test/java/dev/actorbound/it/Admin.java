@@ -136,6 +136,22 @@ public final class Admin {
                 .expectOk("create client scope " + name).createdId();
     }
 
+    /** The names of the client's default client scopes: those every token of the client carries. */
+    public List<String> defaultClientScopes(String realm, String clientId) {
+        JsonNode scopes = get("/realms/" + realm + "/clients/" + clientUuid(realm, clientId) + "/default-client-scopes")
+                .expectOk("default client scopes of " + clientId).body();
+        List<String> names = new ArrayList<>();
+        scopes.forEach(scope -> names.add(scope.path("name").asText()));
+        return names;
+    }
+
+    /** Makes the realm's client scope {@code scopeName} a default client scope of the client, or stops it being one. */
+    public void setDefaultClientScope(String realm, String clientId, String scopeName, boolean isDefault) {
+        String path = "/realms/" + realm + "/clients/" + clientUuid(realm, clientId) + "/default-client-scopes/"
+                + clientScopeId(realm, scopeName);
+        (isDefault ? put(path, null) : delete(path, null)).expectOk((isDefault ? "add" : "remove") + " default scope " + scopeName);
+    }
+
     public String clientScopeId(String realm, String name) {
         for (JsonNode scope : get("/realms/" + realm + "/client-scopes").expectOk("list client scopes").body()) {
             if (name.equals(scope.path("name").asText())) {

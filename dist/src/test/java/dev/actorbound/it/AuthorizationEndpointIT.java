@@ -167,12 +167,14 @@ class AuthorizationEndpointIT {
         OAuth.TokenResponse response = flow.redeem(new Delegations.Code(again.code(), pkce), null);
         assertThat(response.error()).as("a remembered consent still binds the code to the agent").isEqualTo("invalid_request");
 
-        String wider = realm.oauth().authorizeUrl(realm.name(), TestRealm.APP, TestRealm.REDIRECT_URI, "openid email",
+        // phone is one of the app's optional client scopes; email is a default one, which the first page listed already.
+        String wider = realm.oauth().authorizeUrl(realm.name(), TestRealm.APP, TestRealm.REDIRECT_URI, "openid phone",
                 Delegations.STATE, OAuth.Pkce.s256(), Map.of("requested_actor", TestRealm.PLANNER));
         HttpLogin.Outcome widerOutcome = new HttpLogin(TestRealm.REDIRECT_URI).authorize(wider, TestRealm.ALICE,
                 TestRealm.ALICE_PASSWORD, null);
         assertThat(widerOutcome.isConsentPage()).as(widerOutcome.toString()).isTrue();
         assertThat(widerOutcome.page()).contains("Trip Planner");
+        assertThat(widerOutcome.listedScopes()).containsKey("phone");
     }
 
     @Test

@@ -76,22 +76,35 @@ class ConsentPageBrowserIT {
             WebDriver driver = browser.driver();
             browser.loginAt(url(TestRealm.PLANNER, "openid", Map.of()), TestRealm.ALICE, TestRealm.ALICE_PASSWORD);
             waitFor(browser).until(ExpectedConditions.visibilityOfElementLocated(CONSENT));
+            Map<String, String> listed = listedScopes(driver);
+            assertThat(listed).as("the app's default scopes, though the request said scope=openid")
+                    .containsEntry("profile", "User profile").containsEntry("email", "Email address")
+                    .containsEntry("roles", "User roles").containsKey("openid").doesNotContainKey("phone");
+            assertThat(listed.keySet()).containsAll(realm.admin().defaultClientScopes(realm.name(), TestRealm.APP));
             driver.findElement(By.id("actorbound-accept")).click();
             assertThat(browser.awaitRedirect(TestRealm.REDIRECT_URI)).containsKey("code");
 
-            browser.navigate(url(TestRealm.PLANNER, "openid", Map.of()));
-            assertThat(browser.awaitRedirect(TestRealm.REDIRECT_URI)).as("same app, agent and scopes: no page")
+            browser.navigate(url(TestRealm.PLANNER, "openid email", Map.of()));
+            assertThat(browser.awaitRedirect(TestRealm.REDIRECT_URI)).as("email was on the page already: no page")
                     .containsKey("code").doesNotContainKey("error");
 
-            browser.navigate(url(TestRealm.PLANNER, "openid email", Map.of()));
+            browser.navigate(url(TestRealm.PLANNER, "openid phone", Map.of()));
             waitFor(browser).until(ExpectedConditions.visibilityOfElementLocated(CONSENT));
-            assertThat(driver.findElement(By.id("actorbound-scopes")).getText()).contains("email");
+            assertThat(listedScopes(driver)).containsEntry("phone", "Phone number").containsKeys(listed.keySet().toArray(String[]::new));
             driver.findElement(By.id("actorbound-accept")).click();
             assertThat(browser.awaitRedirect(TestRealm.REDIRECT_URI)).containsKey("code");
 
             browser.navigate(url(TestRealm.PLANNER, "openid", Map.of("prompt", "consent")));
             waitFor(browser).until(ExpectedConditions.visibilityOfElementLocated(CONSENT));
         }
+    }
+
+    /** The scopes the page lists, by name ({@code data-scope}), each with the text the user reads. */
+    private static Map<String, String> listedScopes(WebDriver driver) {
+        Map<String, String> listed = new java.util.LinkedHashMap<>();
+        driver.findElements(By.cssSelector("#actorbound-consent [data-scope]"))
+                .forEach(e -> listed.put(e.getAttribute("data-scope"), e.getText().trim()));
+        return listed;
     }
 
     private static void updateRealm(java.util.function.Consumer<ObjectNode> change) {
@@ -115,6 +128,8 @@ class ConsentPageBrowserIT {
             waitFor(browser).until(ExpectedConditions.visibilityOfElementLocated(CONSENT));
             assertThat(driver.findElement(By.id("actorbound-accept")).getAttribute("value")).isEqualTo("Erlauben");
             assertThat(driver.findElement(By.id("actorbound-deny")).getAttribute("value")).isEqualTo("Ablehnen");
+            assertThat(listedScopes(driver)).as("Keycloak's own texts, in German")
+                    .containsEntry("profile", "Benutzerprofil").containsEntry("email", "E-Mail Adresse");
             assertThat(driver.findElements(By.cssSelector("#actorbound-consent h2"))).as("headings for screen readers")
                     .hasSizeGreaterThanOrEqualTo(2);
 

@@ -23,6 +23,8 @@ final class HttpLogin {
 
     private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*action=\"([^\"]+)\"");
     private static final Pattern SET_COOKIE = Pattern.compile("^([^=;]+)=([^;]*)");
+    /** One scope the consent page lists: its name in {@code data-scope}, then what the user reads. */
+    private static final Pattern LISTED_SCOPE = Pattern.compile("<(li|code)[^>]*data-scope=\"([^\"]+)\"[^>]*>(.*?)</\\1>", Pattern.DOTALL);
 
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private final Map<String, String> cookies = new LinkedHashMap<>();
@@ -49,6 +51,16 @@ final class HttpLogin {
         boolean isConsentPage() {
             return page != null && page.contains("id=\"actorbound-consent\"");
         }
+
+        /** The scopes the agent consent page lists, by name, each with the text the user reads (tags stripped). */
+        Map<String, String> listedScopes() {
+            Map<String, String> listed = new LinkedHashMap<>();
+            Matcher m = LISTED_SCOPE.matcher(page == null ? "" : page);
+            while (m.find()) {
+                listed.put(m.group(2), m.group(3).replaceAll("<[^>]+>", " ").replaceAll("\\s+", " ").trim());
+            }
+            return listed;
+        }
     }
 
     /** Follows the authorization URL, logs in if asked, and answers the agent consent page with {@code decision}. */
@@ -58,9 +70,17 @@ final class HttpLogin {
             outcome = follow(post(formAction(outcome.page()), Map.of("username", username, "password", password)));
         }
         if (decision != null && outcome.isConsentPage()) {
-            outcome = follow(post(formAction(outcome.page()), Map.of(decision, "x")));
+            outcome = answer(outcome, decision);
         }
         return outcome;
+    }
+
+    /** Answers the agent consent page {@code page} showed with {@code decision} ({@code accept} or {@code cancel}). */
+    Outcome answer(Outcome page, String decision) {
+        if (!page.isConsentPage()) {
+            throw new IllegalStateException("not the agent consent page: " + page);
+        }
+        return follow(post(formAction(page.page()), Map.of(decision, "x")));
     }
 
     private Outcome follow(HttpResponse<String> response) {

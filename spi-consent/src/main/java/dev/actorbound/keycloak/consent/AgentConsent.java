@@ -4,7 +4,10 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** What a user granted to one agent acting through one app: the scopes, and when. */
+/**
+ * What a user granted to one agent acting through one app: the names of the scopes the consent page listed (see
+ * {@link ConsentScopes}), and when.
+ */
 public record AgentConsent(String appUuid, String agentUuid, Set<String> scopes, long grantedAt) {
 
     public AgentConsent {

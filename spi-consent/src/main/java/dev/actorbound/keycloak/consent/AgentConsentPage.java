@@ -1,24 +1,27 @@
 package dev.actorbound.keycloak.consent;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
-import java.util.TreeSet;
 import java.util.stream.Stream;
+import java.util.Map;
 
 import dev.actorbound.keycloak.agent.Agent;
 import dev.actorbound.keycloak.agent.AgentResolver;
 import dev.actorbound.keycloak.agent.ClientDisplay;
 import jakarta.ws.rs.core.Response;
+import org.keycloak.OAuth2Constants;
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.RoleModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.protocol.oidc.TokenManager;
+import org.keycloak.models.ClientScopeModel;
 
 /** Builds the consent page: who the app is, who the agent is, and what the agent will really be able to do. */
 final class AgentConsentPage {
 
     static final String TEMPLATE = "agent-consent.ftl";
+    /** {@code openid} is not a client scope, so it has no consent text of its own in Keycloak. */
+    private static final String OPENID_TEXT = "${actorbound-consent-scope-openid}";
 
     private AgentConsentPage() {
     }
@@ -29,20 +32,42 @@ final class AgentConsentPage {
         return context.form()
                 .setAttribute("actorboundApp", ClientDisplay.of(app))
                 .setAttribute("actorboundAgent", ClientDisplay.of(agent.client()))
-                .setAttribute("actorboundRoles", ClientDisplay.rolesHeldBy(agent.client(), context.getUser(), appRoles(context)))
-                .setAttribute("actorboundScopes", List.copyOf(new TreeSet<>(request.scopes())))
+                .setAttribute("actorboundRoles",
+                        ClientDisplay.rolesHeldBy(agent.client(), context.getUser(), appRoles(context, request.scopes())))
+                .setAttribute("actorboundScopes", describedScopes(request.scopes()))
+                .setAttribute("actorboundTechnicalScopes", technicalScopes(request.scopes()))
                 .setAttribute("actorboundLifetimeMinutes", Math.max(1, (lifetime + 59) / 60))
                 .setAttribute("actorboundDelegates", delegates(context, agent))
                 .createForm(TEMPLATE);
     }
 
     /** The roles the app's tokens would hold for this user and request: what a delegated token is narrowed from. */
-    private static Stream<RoleModel> appRoles(RequiredActionContext context) {
-        ClientModel app = context.getAuthenticationSession().getClient();
-        return TokenManager.getAccess(context.getUser(), app,
-                context.getAuthenticationSession().getClientScopes().stream()
-                        .map(id -> KeycloakModelUtils.findClientScopeById(context.getRealm(), app, id))
-                        .filter(Objects::nonNull)).stream();
+    private static Stream<RoleModel> appRoles(RequiredActionContext context, ConsentScopes scopes) {
+        return TokenManager.getAccess(context.getUser(), context.getAuthenticationSession().getClient(),
+                scopes.clientScopes().stream()).stream();
+    }
+
+    /**
+     * The scopes the user can read about, each with its consent text as Keycloak's own consent page shows it: the
+     * text may be a {@code ${key}} of the theme's messages, which the template resolves with {@code advancedMsg}.
+     */
+    private static List<Map<String, String>> describedScopes(ConsentScopes scopes) {
+        List<Map<String, String>> described = new ArrayList<>();
+        if (scopes.openid()) {
+            described.add(Map.of("name", OAuth2Constants.SCOPE_OPENID, "text", OPENID_TEXT));
+        }
+        scopes.clientScopes().stream().filter(ClientScopeModel::isDisplayOnConsentScreen)
+                .forEach(scope -> described.add(Map.of("name", scope.getName(), "text", scope.getConsentScreenText())));
+        return described;
+    }
+
+    /**
+     * Scopes an admin keeps off Keycloak's consent page ("Display on consent screen" off, e.g. acr, basic,
+     * web-origins). The token carries them all the same, so they are named, by name, below the described ones.
+     */
+    private static List<String> technicalScopes(ConsentScopes scopes) {
+        return scopes.clientScopes().stream().filter(scope -> !scope.isDisplayOnConsentScreen())
+                .map(ClientScopeModel::getName).toList();
     }
 
     private static List<String> delegates(RequiredActionContext context, Agent agent) {

@@ -1,6 +1,5 @@
 package dev.actorbound.keycloak.consent;
 
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 
@@ -15,10 +14,10 @@ import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
 import org.keycloak.models.ClientModel;
+import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserConsentModel;
 import org.keycloak.models.UserProvider;
-import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * The consent step of the actor-bound code flow. It runs on every login (evaluateTriggers) and, when the
@@ -85,8 +84,8 @@ public final class AgentConsentRequiredAction implements RequiredActionProvider 
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
         EventBuilder event = consentEvent(context, agent, request);
         if (form.containsKey("accept")) {
-            consents.grant(context.getUser(), request.appUuid(), agent.clientUuid(), request.scopes());
-            coverAppConsent(context);
+            consents.grant(context.getUser(), request.appUuid(), agent.clientUuid(), request.scopes().names());
+            coverAppConsent(context, request.scopes());
             request.bind(agent);
             request.markAnswered(agent);
             event.success();
@@ -98,10 +97,11 @@ public final class AgentConsentRequiredAction implements RequiredActionProvider 
     }
 
     /**
-     * The agent page already showed the app and its scopes; when the app also has Keycloak's own "Consent required",
-     * the accepted scopes are recorded there too, so Keycloak does not ask the same question again on its own page.
+     * The agent page already showed the app and every client scope of the request; when the app also has Keycloak's
+     * own "Consent required", those scopes, and only those, are recorded there too, so Keycloak does not ask the same
+     * question again on its own page.
      */
-    private static void coverAppConsent(RequiredActionContext context) {
+    private static void coverAppConsent(RequiredActionContext context, ConsentScopes shown) {
         ClientModel app = context.getAuthenticationSession().getClient();
         if (!app.isConsentRequired()) {
             return;
@@ -113,20 +113,18 @@ public final class AgentConsentRequiredAction implements RequiredActionProvider 
         if (isNew) {
             consent = new UserConsentModel(app);
         }
-        UserConsentModel granted = consent;
-        context.getAuthenticationSession().getClientScopes().stream()
-                .map(id -> KeycloakModelUtils.findClientScopeById(realm, app, id))
-                .filter(Objects::nonNull)
-                .forEach(granted::addGrantedClientScope);
+        for (ClientScopeModel scope : shown.clientScopes()) {
+            consent.addGrantedClientScope(scope);
+        }
         if (isNew) {
-            users.addConsent(realm, context.getUser().getId(), granted);
+            users.addConsent(realm, context.getUser().getId(), consent);
         } else {
-            users.updateConsent(realm, context.getUser().getId(), granted);
+            users.updateConsent(realm, context.getUser().getId(), consent);
         }
     }
 
     private boolean coveredByStoredConsent(RequiredActionContext context, DelegationRequest request, Agent agent) {
-        return consents.covers(context.getUser(), request.appUuid(), agent.clientUuid(), request.scopes());
+        return consents.covers(context.getUser(), request.appUuid(), agent.clientUuid(), request.scopes().names());
     }
 
     private static EventBuilder consentEvent(RequiredActionContext context, Agent agent, DelegationRequest request) {
@@ -136,7 +134,7 @@ public final class AgentConsentRequiredAction implements RequiredActionProvider 
                 .user(context.getUser())
                 .detail(AuditDetails.ACTOR, agent.clientId())
                 .detail(AuditDetails.ACTOR_SUB, agent.serviceAccountId())
-                .detail(Details.SCOPE, String.join(" ", new TreeSet<>(request.scopes())));
+                .detail(Details.SCOPE, String.join(" ", new TreeSet<>(request.scopes().names())));
     }
 
     @Override

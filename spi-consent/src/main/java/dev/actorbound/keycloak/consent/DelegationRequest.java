@@ -1,18 +1,12 @@
 package dev.actorbound.keycloak.consent;
 
-import java.util.HashSet;
 import java.util.Optional;
-import java.util.Set;
 
 import dev.actorbound.keycloak.agent.Agent;
 import dev.actorbound.keycloak.agent.AgentAttributes;
 import dev.actorbound.keycloak.agent.AgentResolver;
 import dev.actorbound.keycloak.request.DelegationBinding;
-import org.keycloak.OAuth2Constants;
-import org.keycloak.models.ClientModel;
-import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.endpoints.AuthorizationEndpoint;
 import org.keycloak.sessions.AuthenticationSessionModel;
@@ -20,7 +14,7 @@ import org.keycloak.util.TokenUtil;
 
 /** The delegation an authentication session asks for, read back from the notes the authorization endpoint kept. */
 record DelegationRequest(AuthenticationSessionModel authSession, String reference, Optional<Agent> agent,
-                         Set<String> scopes) {
+                         ConsentScopes scopes) {
 
     static final String ACTOR_NOTE =
             AuthorizationEndpoint.LOGIN_SESSION_NOTE_ADDITIONAL_REQ_PARAMS_PREFIX + AgentAttributes.REQUESTED_ACTOR;
@@ -32,7 +26,7 @@ record DelegationRequest(AuthenticationSessionModel authSession, String referenc
         }
         Optional<Agent> agent = new AgentResolver(session, authSession.getRealm()).byReference(reference)
                 .filter(a -> a.settings().acceptsClient(authSession.getClient().getClientId()));
-        return Optional.of(new DelegationRequest(authSession, reference, agent, scopes(authSession)));
+        return Optional.of(new DelegationRequest(authSession, reference, agent, ConsentScopes.of(authSession)));
     }
 
     /** Set once the user answered the consent page in this login; Keycloak re-evaluates triggers after each action. */
@@ -60,23 +54,5 @@ record DelegationRequest(AuthenticationSessionModel authSession, String referenc
         String challenge = authSession.getClientNote(OIDCLoginProtocol.CODE_CHALLENGE_PARAM);
         DelegationBinding binding = new DelegationBinding(agent.clientUuid(), agent.clientId(), agent.serviceAccountId());
         authSession.setClientNote(DelegationBinding.noteKey(challenge), binding.encode());
-    }
-
-    /**
-     * The client scopes the code's tokens will carry: every client scope of the authentication session (the app's
-     * default scopes included, which Keycloak adds whatever the {@code scope} parameter says), plus {@code openid}
-     * when requested. This is what the consent covers, and all a delegated token may ever carry.
-     */
-    private static Set<String> scopes(AuthenticationSessionModel authSession) {
-        Set<String> names = new HashSet<>();
-        if (AgentConsent.scopesOf(authSession.getClientNote(OIDCLoginProtocol.SCOPE_PARAM)).contains(OAuth2Constants.SCOPE_OPENID)) {
-            names.add(OAuth2Constants.SCOPE_OPENID);
-        }
-        authSession.getClientScopes().stream()
-                .map(id -> KeycloakModelUtils.findClientScopeById(authSession.getRealm(), authSession.getClient(), id))
-                .filter(scope -> scope != null && !(scope instanceof ClientModel))
-                .map(ClientScopeModel::getName)
-                .forEach(names::add);
-        return Set.copyOf(names);
     }
 }

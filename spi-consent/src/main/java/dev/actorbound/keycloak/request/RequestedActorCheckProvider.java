@@ -6,8 +6,8 @@ import dev.actorbound.keycloak.agent.Agent;
 import dev.actorbound.keycloak.agent.AgentAttributes;
 import dev.actorbound.keycloak.agent.AgentResolver;
 import dev.actorbound.keycloak.agent.AuditDetails;
-import dev.actorbound.keycloak.consent.AgentConsent;
 import dev.actorbound.keycloak.consent.AgentConsentRequiredActionFactory;
+import dev.actorbound.keycloak.consent.ConsentScopes;
 import dev.actorbound.keycloak.consent.UserAttributeConsentStore;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuth2Constants;
@@ -90,8 +90,9 @@ public final class RequestedActorCheckProvider implements AuthorizationEndpointC
         if (signedIn == null) {
             return;
         }
-        boolean covered = new UserAttributeConsentStore(session, realm)
-                .covers(signedIn.user(), app.getId(), agent.clientUuid(), AgentConsent.scopesOf(scope));
+        // The same client scopes the login would settle and the consent page would show, not the scope parameter alone.
+        boolean covered = new UserAttributeConsentStore(session, realm).covers(signedIn.user(), app.getId(),
+                agent.clientUuid(), ConsentScopes.requested(session, app, signedIn.user(), scope).names());
         if (!covered) {
             event.user(signedIn.user());
             throw reject(event, CONSENT_REQUIRED,
