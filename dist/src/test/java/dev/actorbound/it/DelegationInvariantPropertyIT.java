@@ -120,7 +120,7 @@ class DelegationInvariantPropertyIT {
             Scenario scenario = Scenario.generate(seeds.nextLong());
             try (TestRealm realm = TestRealm.create(server)) {
                 run(scenario, realm);
-            } catch (AssertionError | RuntimeException e) {
+            } catch (Exception | AssertionError e) {
                 throw new AssertionError("scenario " + i + " of seed " + SEED + " broke the invariant (scenario seed "
                         + scenario.seed() + "): " + scenario, e);
             }

@@ -218,7 +218,41 @@ class IntersectionInvariantIT {
         ex.flow().assertRefused(stripped, "invalid_grant", REUSED_CHALLENGE, "invalid_code", null);
     }
 
+    // ---- found by reading: a delegate's own delegates could take over unannounced ----
+
+    @Test
+    void theConsentPageNamesEveryAgentTheChainMayReachNotOnlyDirectDelegates() {
+        HttpLogin.Outcome page = new HttpLogin(TestRealm.REDIRECT_URI).authorize(ex.flow().authorizeUrl(OAuth.Pkce.s256(),
+                Map.of("requested_actor", PLANNER, "prompt", "consent")), TestRealm.ALICE, TestRealm.ALICE_PASSWORD, null);
+        assertThat(page.isConsentPage()).as(page.toString()).isTrue();
+
+        String delegates = page.page().substring(page.page().indexOf("id=\"actorbound-delegates\""));
+        delegates = delegates.substring(0, delegates.indexOf("</p>"));
+        assertThat(delegates).as("planner hands to booking, booking to payment").contains("Booking Agent").contains(Exchanges.PAYMENT);
+    }
+
+    // ---- found by reading: supports() claimed exchanges of other issuers ----
+
+    @Test
+    void anExchangeOfAnotherIssuersTokenIsLeftToKeycloak() {
+        String foreign = unsignedJwt("{\"iss\":\"https://other-issuer.example/realms/x\",\"sub\":\"someone\","
+                + "\"act\":{\"sub\":\"x\",\"client_id\":\"" + BOOKING + "\"},\"exp\":4102444800}");
+
+        Exchanges.Attempt attempt = ex.exchange(BOOKING, foreign);
+
+        assertThat(attempt.response().status()).as(attempt.toString()).isBetween(400, 403);
+        assertThat(attempt.response().body().has("access_token")).isFalse();
+        assertThat(attempt.response().errorDescription()).as("Keycloak's own exchange answered, not the delegation one")
+                .isNotEqualTo("subject_token is not a valid, active access token of this realm");
+    }
+
     // ---- helpers ----
+
+    private static String unsignedJwt(String payload) {
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        return b64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                + "." + b64.encodeToString(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + ".c2ln";
+    }
 
     private static String plainToken(String scope) {
         OAuth.Pkce pkce = OAuth.Pkce.s256();

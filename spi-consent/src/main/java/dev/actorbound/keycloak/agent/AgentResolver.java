@@ -1,5 +1,9 @@
 package dev.actorbound.keycloak.agent;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.keycloak.models.ClientModel;
@@ -36,6 +40,31 @@ public final class AgentResolver {
     public boolean isFullScopeAgent(String reference) {
         ClientModel client = clientOf(reference);
         return client != null && client.isFullScopeAllowed() && isAgentClient(client);
+    }
+
+    /**
+     * Every agent that work can reach from {@code agent} through hand-offs ({@code actorbound.delegates}, followed
+     * transitively) within a chain of at most {@code maxDepth} actors, nearest first. The consent page lists all of
+     * them: a user who consents to an agent consents to every agent its chain may end with.
+     */
+    public List<Agent> reachableDelegates(Agent agent, int maxDepth) {
+        Map<String, Agent> reached = new LinkedHashMap<>();
+        List<Agent> frontier = List.of(agent);
+        for (int depth = 1; depth < maxDepth && !frontier.isEmpty(); depth++) {
+            List<Agent> next = new ArrayList<>();
+            for (Agent from : frontier) {
+                for (String clientId : from.settings().delegates()) {
+                    if (!clientId.equals(agent.clientId()) && !reached.containsKey(clientId)) {
+                        byClientId(clientId).ifPresent(found -> {
+                            reached.put(clientId, found);
+                            next.add(found);
+                        });
+                    }
+                }
+            }
+            frontier = next;
+        }
+        return List.copyOf(reached.values());
     }
 
     private ClientModel clientOf(String reference) {

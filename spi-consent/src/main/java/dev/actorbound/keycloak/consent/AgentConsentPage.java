@@ -37,7 +37,7 @@ final class AgentConsentPage {
                 .setAttribute("actorboundScopes", describedScopes(request.scopes()))
                 .setAttribute("actorboundTechnicalScopes", technicalScopes(request.scopes()))
                 .setAttribute("actorboundLifetimeMinutes", Math.max(1, (lifetime + 59) / 60))
-                .setAttribute("actorboundDelegates", delegates(context, agent))
+                .setAttribute("actorboundDelegates", delegates(context, agent, options))
                 .createForm(TEMPLATE);
     }
 
@@ -70,11 +70,10 @@ final class AgentConsentPage {
                 .map(ClientScopeModel::getName).toList();
     }
 
-    private static List<String> delegates(RequiredActionContext context, Agent agent) {
-        AgentResolver resolver = new AgentResolver(context.getSession(), context.getRealm());
-        return agent.settings().delegates().stream()
-                .map(resolver::byClientId)
-                .flatMap(java.util.Optional::stream)
+    /** Every agent the chain may hand work to, not only the direct delegates: the user consents to all of them. */
+    private static List<String> delegates(RequiredActionContext context, Agent agent, ActorboundOptions options) {
+        int depth = Math.min(options.maxChainDepth(), agent.settings().maxChainDepth().orElse(options.maxChainDepth()));
+        return new AgentResolver(context.getSession(), context.getRealm()).reachableDelegates(agent, depth).stream()
                 .map(Agent::displayName)
                 .toList();
     }
