@@ -39,6 +39,8 @@ class AuditLogIT {
         server = keycloak;
         realm = TestRealm.create(server);
         exchanges = Exchanges.setUp(realm);
+        // The app's tokens name calendar-api (an audience mapper): the audit line of a redemption names it too.
+        exchanges.addAudienceMapper(TestRealm.APP, Exchanges.CALENDAR_API);
         flow = exchanges.flow();
         audit = new AuditLog(server, realm.name());
     }
@@ -70,6 +72,7 @@ class AuditLogIT {
         assertThat(redeemed.path("actor_chain").asText()).isEqualTo(PLANNER);
         assertThat(texts(redeemed.path("actors"))).containsExactly(PLANNER);
         assertThat(texts(redeemed.path("granted_roles"))).containsExactlyInAnyOrderElementsOf(Exchanges.allRoles(claims));
+        assertThat(claims.getAudience()).contains(Exchanges.CALENDAR_API);
         assertThat(texts(redeemed.path("audience"))).containsExactlyInAnyOrderElementsOf(claims.getAudience());
         assertThat(redeemed.has("error")).isFalse();
         assertThat(redeemed.has("reason")).isFalse();

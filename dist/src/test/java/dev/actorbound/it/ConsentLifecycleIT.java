@@ -207,6 +207,7 @@ class ConsentLifecycleIT {
         agent.put("secret", "temp-secret");
         agent.put("serviceAccountsEnabled", true);
         agent.put("standardFlowEnabled", false);
+        agent.put("fullScopeAllowed", false);
         realm.admin().createClient(realm.name(), agent);
         realm.admin().addRealmRolesToUser(realm.name(), realm.agentServiceAccountId(tempAgent), TestRealm.AGENT_ROLE);
         assertThat(flow.authorize(OAuth.Pkce.s256(), Map.of("requested_actor", tempAgent, "prompt", "consent"), "accept")
