@@ -10,7 +10,10 @@ import dev.actorbound.keycloak.delegation.Delegation;
 import dev.actorbound.keycloak.consent.UserAttributeConsentStore;
 import org.keycloak.events.Details;
 import org.keycloak.models.ClientModel;
+import dev.actorbound.keycloak.delegation.IssuedDelegation;
+import dev.actorbound.keycloak.delegation.OwnApiGuard;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.UserSessionModel;
 import org.keycloak.protocol.oidc.AccessTokenIntrospectionProvider;
 import org.keycloak.representations.AccessToken;
 
@@ -41,6 +44,20 @@ public final class DelegatedTokenIntrospectionProvider extends AccessTokenIntros
         eventBuilder.detail(AuditDetails.ACTOR, chain.current().clientId()).detail(AuditDetails.ACTOR_CHAIN, chain.serialize());
         transformedToken.getOtherClaims().put(ActorChain.CLAIM, chain.toClaim());
         return true;
+    }
+
+    /**
+     * Keycloak rebuilds a token's claims here by running the protocol mappers again on the live session (for
+     * introspection, and for the Account API): for a delegated token they see the delegation's roles only, recomputed
+     * on live state, and the Account API refuses it outright.
+     */
+    @Override
+    public AccessToken transformAccessToken(AccessToken accessToken, UserSessionModel userSession) {
+        if (accessToken.getOtherClaims().containsKey(ActorChain.CLAIM)) {
+            OwnApiGuard.refuseAccountApi(session, accessToken);
+            IssuedDelegation.primeForMappers(session, realm, accessToken, userSession.getUser(), userSession.getId());
+        }
+        return super.transformAccessToken(accessToken, userSession);
     }
 
     /** Every actor still an agent, and the user's consent to the first one, through the origin app, still there. */

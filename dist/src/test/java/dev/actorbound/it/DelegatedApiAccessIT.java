@@ -1,0 +1,170 @@
+package dev.actorbound.it;
+
+import static dev.actorbound.it.TestRealm.PLANNER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.jwt.JWTClaimsSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Keycloak's own APIs never accept a delegated token, whatever roles the agent was mapped to: the Account REST API
+ * (read and write, before and after revocation) answers 403 with a description and an event, the Admin REST API
+ * answers 403, and the token itself never carries an account or realm-management role.
+ *
+ * <p>Realm: alice also holds {@code realm-management:view-users}; planner-agent is mapped to it and to the account
+ * client's {@code view-profile} and {@code manage-account}, as an admin might do by mistake.
+ */
+@ExtendWith(KeycloakServer.class)
+class DelegatedApiAccessIT {
+
+    static final String ACCOUNT_REFUSED = "a delegated token (one with act) cannot be used with the Account API";
+
+    private static TestRealm realm;
+    private static Exchanges ex;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void createRealm(KeycloakServer server) {
+        realm = TestRealm.create(server);
+        ex = Exchanges.setUp(realm);
+        Admin admin = realm.admin();
+        admin.addClientRolesToUser(realm.name(), realm.userId(TestRealm.ALICE), "realm-management", "view-users");
+        String planner = "/realms/" + realm.name() + "/clients/" + admin.clientUuid(realm.name(), PLANNER) + "/scope-mappings/clients/";
+        admin.post(planner + admin.clientUuid(realm.name(), "realm-management"),
+                List.of(clientRole(admin, "realm-management", "view-users"))).expectOk("map view-users to planner");
+        admin.post(planner + admin.clientUuid(realm.name(), "account"),
+                List.of(clientRole(admin, "account", "view-profile"), clientRole(admin, "account", "manage-account")))
+                .expectOk("map account roles to planner");
+    }
+
+    @AfterAll
+    static void deleteRealm() {
+        if (realm != null) {
+            realm.close();
+        }
+    }
+
+    @Test
+    void aDelegatedTokenNeverCarriesAdminOrAccountRoles() throws Exception {
+        JWTClaimsSet claims = Jwt.verify(ex.codeFlowToken(PLANNER), realm);
+
+        assertThat(Exchanges.allRoles(claims)).containsExactly("reader");
+        assertThat(claims.getAudience()).doesNotContain("realm-management", "account");
+    }
+
+    @Test
+    void theAdminApiRefusesADelegatedToken() {
+        String delegated = ex.codeFlowToken(PLANNER);
+        String plain = ex.plainToken();
+        assertThat(get("/admin/realms/" + realm.name() + "/users", plain).statusCode())
+                .as("alice's own token may list users (the set-up is real)").isEqualTo(200);
+
+        HttpResponse<String> response = get("/admin/realms/" + realm.name() + "/users", delegated);
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.body()).doesNotContain(TestRealm.BOB);
+    }
+
+    @Test
+    void theAccountApiRefusesADelegatedTokenForReadingAndWriting() {
+        String delegated = ex.codeFlowToken(PLANNER);
+        int before = realm.admin().events(realm.name(), "VALIDATE_ACCESS_TOKEN_ERROR").size();
+
+        assertAccountRefused(get("/realms/" + realm.name() + "/account/", delegated));
+        assertAccountRefused(get("/realms/" + realm.name() + "/account/credentials", delegated));
+        assertAccountRefused(send(HttpRequest.newBuilder(uri("/realms/" + realm.name() + "/account/"))
+                .header("Authorization", "Bearer " + delegated).header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"firstName\":\"Mallory\"}"))));
+        assertThat(realm.admin().get("/realms/" + realm.name() + "/users/" + realm.userId(TestRealm.ALICE)).body()
+                .path("firstName").asText()).isEqualTo("Alice");
+
+        List<ObjectNode> events = realm.admin().events(realm.name(), "VALIDATE_ACCESS_TOKEN_ERROR");
+        assertThat(events).hasSize(before + 3);
+        assertThat(events.get(0).path("details").path("reason").asText()).isEqualTo(ACCOUNT_REFUSED);
+        assertThat(events.get(0).path("details").path("actor").asText()).isEqualTo(PLANNER);
+        assertThat(events.get(0).toString()).doesNotContain("eyJ");
+    }
+
+    @Test
+    void theAccountApiStillRefusesAfterRevocationAndStillServesPlainTokens() {
+        String plain = ex.plainToken();
+        assertThat(get("/realms/" + realm.name() + "/account/", plain).statusCode()).isEqualTo(200);
+        String delegated = ex.codeFlowToken(PLANNER);
+        realm.removeStoredConsents(TestRealm.ALICE);
+
+        HttpResponse<String> response = get("/realms/" + realm.name() + "/account/", delegated);
+
+        assertThat(response.statusCode()).isIn(401, 403);
+        assertThat(response.body()).doesNotContain("alice@example.org");
+    }
+
+    @Test
+    void introspectionShowsTheNarrowedRolesEvenForALightweightToken() throws Exception {
+        ex.addAudienceMapper(TestRealm.APP, Exchanges.CALENDAR_API);
+        realm.admin().updateClient(realm.name(), TestRealm.APP,
+                c -> c.with("attributes").put("client.use.lightweight.access.token.enabled", "true"));
+        try {
+            String delegated = ex.codeFlowToken(PLANNER);
+            assertThat(Jwt.verify(delegated, realm).getClaim("realm_access")).as("a lightweight JWT names no roles").isNull();
+
+            JsonNode answer = realm.oauth().introspect(realm.name(), delegated, Exchanges.CALENDAR_API, Exchanges.CALENDAR_API_SECRET);
+
+            assertThat(answer.path("active").asBoolean()).as(answer.toString()).isTrue();
+            assertThat(answer.path("act").path("client_id").asText()).isEqualTo(PLANNER);
+            assertThat(answer.path("realm_access").path("roles")).as(answer.toString()).hasSize(1);
+            assertThat(answer.path("realm_access").path("roles").get(0).asText()).isEqualTo("reader");
+            assertThat(answer.path("resource_access").has("realm-management")).isFalse();
+            assertThat(answer.path("resource_access").has("account")).isFalse();
+        } finally {
+            realm.admin().updateClient(realm.name(), TestRealm.APP,
+                    c -> c.with("attributes").put("client.use.lightweight.access.token.enabled", "false"));
+        }
+    }
+
+    private static void assertAccountRefused(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(403);
+        JsonNode body = Admin.read(response.body());
+        assertThat(body.path("error").asText()).isEqualTo("access_denied");
+        assertThat(body.path("error_description").asText()).isEqualTo(ACCOUNT_REFUSED);
+        assertThat(response.body()).doesNotContain("alice@example.org");
+    }
+
+    private HttpResponse<String> get(String path, String token) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token)
+                .header("Accept", "application/json").GET());
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static URI uri(String path) {
+        return URI.create(realm.server().baseUrl() + path);
+    }
+
+    private static Object clientRole(Admin admin, String clientId, String role) {
+        return admin.get("/realms/" + realm.name() + "/clients/" + admin.clientUuid(realm.name(), clientId) + "/roles/" + role)
+                .expectOk("role " + role).body();
+    }
+}
