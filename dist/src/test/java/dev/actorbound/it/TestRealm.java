@@ -130,6 +130,19 @@ public final class TestRealm implements AutoCloseable {
         admin.addRealmRolesToUser(name, admin.serviceAccountUserId(name, clientId), AGENT_ROLE);
     }
 
+    /**
+     * A user of this realm holding the given {@code realm-management} roles (e.g. {@code manage-realm}), and an admin
+     * REST client logged in as that user. The password is the username followed by {@code -password}.
+     */
+    public Admin createAdmin(String username, String... realmManagementRoles) {
+        String id = admin().createUser(name, username, username + "-password");
+        userIds.put(username, id);
+        if (realmManagementRoles.length > 0) {
+            admin().addRealmManagementRolesToUser(name, id, realmManagementRoles);
+        }
+        return new Admin(server.baseUrl(), name, username, username + "-password");
+    }
+
     public String name() {
         return name;
     }
