@@ -27,6 +27,7 @@ final class Messages {
     static final String LIFESPAN_ABOVE_REALM = "actorbound-agents-lifespan-above-realm";
     static final String NOT_A_BOOLEAN = "actorbound-agents-not-a-boolean";
     static final String DUPLICATE = "actorbound-agents-duplicate";
+    static final String FORBIDDEN = "actorbound-agents-forbidden";
 
     static String help(String label) {
         return label + "-help";
