@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Who may configure agents. Changing an agent through the Agents page needs exactly the right that
+ * Who may configure and create agents. Changing an agent through the Agents page needs exactly the right that
  * editing the agent client through admin REST needs ({@code manage-clients}, or a fine-grained permission to manage
- * that one client), although Keycloak lets any {@code manage-realm} admin write page components.
+ * that one client), although Keycloak lets any {@code manage-realm} admin write page components. And mapping the
+ * {@code ai-agent} role, which {@code manage-users} admins may do, does not make a client an agent on its own.
  */
 @ExtendWith(KeycloakServer.class)
 class AgentAdminRightsIT {
@@ -34,6 +35,8 @@ class AgentAdminRightsIT {
     private static Admin clientAdmin;
     /** manage-realm and a fine-grained permission to view and manage planner-agent only. */
     private static Admin plannerAdmin;
+    /** manage-users only: may map realm roles to users, service accounts included. */
+    private static Admin userAdmin;
 
     @BeforeAll
     static void createRealm(KeycloakServer server) {
@@ -43,6 +46,7 @@ class AgentAdminRightsIT {
         realmAdmin = realm.createAdmin("realm-admin", "manage-realm", "view-clients");
         clientAdmin = realm.createAdmin("client-admin", "manage-realm", "manage-clients");
         plannerAdmin = realm.createAdmin("planner-admin", "manage-realm");
+        userAdmin = realm.createAdmin("user-admin", "manage-users");
         FineGrainedPermissions.enable(realm).allowToManageClient(realm.userId("planner-admin"), TestRealm.PLANNER);
     }
 
@@ -155,6 +159,40 @@ class AgentAdminRightsIT {
         assertThat(page.agentAttributes(TestRealm.BOOKING)).containsExactlyInAnyOrderEntriesOf(TEST_REALM_DEFAULTS);
         assertThat(asPlannerAdmin.delete(own.createdId()).status()).isEqualTo(204);
         assertThat(page.agentAttributes(TestRealm.PLANNER)).isEmpty();
+    }
+
+    /**
+     * A manage-users admin may map {@code ai-agent} to any service account (Keycloak allows it), but that alone does
+     * not make the client an agent: an admin who may edit the client has to mark it too. The client is otherwise
+     * set up as an agent (Full scope allowed off), so the role is all that is missing.
+     */
+    @Test
+    void userAdminAloneCannotTurnAClientIntoAnAgent() {
+        String serviceAccount = realm.agentServiceAccountId(TestRealm.NOT_AN_AGENT);
+        realm.admin().updateClient(realm.name(), TestRealm.NOT_AN_AGENT, c -> c.put("fullScopeAllowed", false));
+        try {
+            assertThat(userAdmin.post("/realms/" + realm.name() + "/users/" + serviceAccount + "/role-mappings/realm",
+                    List.of(realm.admin().get("/realms/" + realm.name() + "/roles/" + TestRealm.AGENT_ROLE).body()))
+                    .status()).as("Keycloak lets manage-users map the role").isEqualTo(204);
+            realm.admin().clearEvents(realm.name());
+
+            ObjectNode event = flow.assertAuthorizationRefused(
+                    flow.authorize(Map.of("requested_actor", TestRealm.NOT_AN_AGENT)), "invalid_request", "unknown agent");
+            assertThat(event.path("error").asText()).isEqualTo("invalid_request");
+            assertThat(event.path("details").path("reason").asText()).isEqualTo("unknown agent");
+
+            assertThat(page.as(clientAdmin).create(entry(TestRealm.NOT_AN_AGENT)).status()).isEqualTo(201);
+            assertThat(page.isMarkedAsAgent(TestRealm.NOT_AN_AGENT)).isTrue();
+            assertThat(flow.authorize(Map.of("requested_actor", TestRealm.NOT_AN_AGENT)).code())
+                    .as("role and marker together make an agent").isNotBlank();
+        } finally {
+            page.clear();
+            realm.admin().updateClient(realm.name(), TestRealm.NOT_AN_AGENT, c -> {
+                c.put("fullScopeAllowed", true);
+                c.with("attributes").remove(TestRealm.AGENT_MARKER);
+            });
+            realm.admin().removeRealmRolesFromUser(realm.name(), serviceAccount, TestRealm.AGENT_ROLE);
+        }
     }
 
     /** What admin REST answers {@code admin} saving the client unchanged: the right the Agents page must mirror. */

@@ -64,14 +64,25 @@ final class AgentsPage {
         return realm.admin().pageComponents(realm.name(), PROVIDER_ID);
     }
 
-    /** The client's {@code actorbound.*} attributes and {@code access.token.lifespan}, flattened to strings. */
+    /**
+     * The agent settings among the client's attributes ({@code actorbound.*} and {@code access.token.lifespan}),
+     * flattened to strings; the agent marker {@link TestRealm#AGENT_MARKER} is left out, see {@link #isMarkedAsAgent}.
+     */
     Map<String, String> agentAttributes(String clientId) {
         Map<String, String> attributes = new LinkedHashMap<>();
         realm.admin().clientAttributes(realm.name(), clientId).fields().forEachRemaining(field -> {
+            if (field.getKey().equals(TestRealm.AGENT_MARKER)) {
+                return;
+            }
             if (field.getKey().startsWith("actorbound.") || field.getKey().equals("access.token.lifespan")) {
                 attributes.put(field.getKey(), field.getValue().asText());
             }
         });
         return attributes;
+    }
+
+    /** Whether the client carries the agent marker attribute a client admin sets. */
+    boolean isMarkedAsAgent(String clientId) {
+        return "true".equals(realm.admin().clientAttributes(realm.name(), clientId).path(TestRealm.AGENT_MARKER).asText());
     }
 }

@@ -21,6 +21,7 @@ final class Messages {
     static final String UNKNOWN_APP = "actorbound-agents-unknown-app";
     static final String UNKNOWN_DELEGATE = "actorbound-agents-unknown-delegate";
     static final String DELEGATE_NOT_AN_AGENT = "actorbound-agents-delegate-not-an-agent";
+    static final String DELEGATE_NOT_MARKED = "actorbound-agents-delegate-not-marked";
     static final String DELEGATE_SELF = "actorbound-agents-delegate-self";
     static final String NOT_A_NUMBER = "actorbound-agents-not-a-number";
     static final String OUT_OF_RANGE = "actorbound-agents-out-of-range";
