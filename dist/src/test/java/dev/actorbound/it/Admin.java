@@ -31,13 +31,20 @@ public final class Admin {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
+    private final String loginRealm;
     private final String username;
     private final String password;
     private String token;
     private Instant tokenExpiry = Instant.EPOCH;
 
     Admin(String baseUrl, String username, String password) {
+        this(baseUrl, "master", username, password);
+    }
+
+    /** An admin of {@code loginRealm} (its {@code admin-cli}), holding whatever realm-management roles it was given. */
+    Admin(String baseUrl, String loginRealm, String username, String password) {
         this.baseUrl = baseUrl;
+        this.loginRealm = loginRealm;
         this.username = username;
         this.password = password;
     }
@@ -260,6 +267,17 @@ public final class Admin {
                 .expectOk("grant " + Arrays.toString(roles));
     }
 
+    /** Grants the user roles of the realm's {@code realm-management} client, e.g. {@code manage-realm}. */
+    public void addRealmManagementRolesToUser(String realm, String userId, String... roles) {
+        String client = clientUuid(realm, "realm-management");
+        ArrayNode found = JSON.createArrayNode();
+        for (String name : roles) {
+            found.add(get("/realms/" + realm + "/clients/" + client + "/roles/" + encode(name)).expectOk("read role " + name).body());
+        }
+        post("/realms/" + realm + "/users/" + userId + "/role-mappings/clients/" + client, found)
+                .expectOk("grant " + Arrays.toString(roles));
+    }
+
     public void removeRealmRolesFromUser(String realm, String userId, String... roles) {
         delete("/realms/" + realm + "/users/" + userId + "/role-mappings/realm", realmRoles(realm, roles))
                 .expectOk("revoke " + Arrays.toString(roles));
@@ -311,14 +329,14 @@ public final class Admin {
         token = null;
     }
 
-    /** A master-realm admin token from {@code admin-cli}, fetched again shortly before it expires. */
+    /** An admin token from the login realm's {@code admin-cli}, fetched again shortly before it expires. */
     private synchronized String token() {
         if (token != null && Instant.now().isBefore(tokenExpiry)) {
             return token;
         }
         String form = "grant_type=password&client_id=admin-cli&username=" + encode(username) + "&password=" + encode(password);
         HttpResponse<String> response = exchange(HttpRequest.newBuilder(
-                        URI.create(baseUrl + "/realms/master/protocol/openid-connect/token"))
+                        URI.create(baseUrl + "/realms/" + loginRealm + "/protocol/openid-connect/token"))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build());

@@ -112,6 +112,7 @@ class AgentsPageAdminRestIT {
         assertThat(page.delete(id).status()).isEqualTo(204);
 
         assertThat(page.agentAttributes(TestRealm.PLANNER)).isEmpty();
+        assertThat(page.isMarkedAsAgent(TestRealm.PLANNER)).as("still an agent, with the defaults").isTrue();
         assertThat(realm.admin().pageComponents(realm.name(), AgentsPage.PROVIDER_ID)).isEmpty();
     }
 
@@ -152,6 +153,25 @@ class AgentsPageAdminRestIT {
         assertThat(refused.body().path("errorMessage").asText()).isEqualTo(message);
         assertThat(realm.admin().pageComponents(realm.name(), AgentsPage.PROVIDER_ID)).isEmpty();
         assertThat(page.agentAttributes(TestRealm.PLANNER)).containsExactlyInAnyOrderEntriesOf(TEST_REALM_DEFAULTS);
+    }
+
+    /** A client whose service account was merely given ai-agent is not an agent yet, so it is no hand-off target. */
+    @Test
+    void delegateWithTheRoleButWithoutTheAgentMarkIsRefused() {
+        String serviceAccount = realm.agentServiceAccountId(TestRealm.NOT_AN_AGENT);
+        realm.admin().addRealmRolesToUser(realm.name(), serviceAccount, TestRealm.AGENT_ROLE);
+        try {
+            Admin.Response refused = page.create(entry(TestRealm.PLANNER, "delegates", TestRealm.NOT_AN_AGENT));
+
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+            assertThat(refused.body().path("errorMessage").asText()).isEqualTo("Agents it may hand off to: the client "
+                    + "\"not-an-agent\" is not marked as an agent yet. Give it its own entry on this page first (or set its "
+                    + "client attribute actorbound.agent to true).");
+            assertThat(page.entries()).isEmpty();
+            assertThat(page.agentAttributes(TestRealm.PLANNER)).containsExactlyInAnyOrderEntriesOf(TEST_REALM_DEFAULTS);
+        } finally {
+            realm.admin().removeRealmRolesFromUser(realm.name(), serviceAccount, TestRealm.AGENT_ROLE);
+        }
     }
 
     @Test

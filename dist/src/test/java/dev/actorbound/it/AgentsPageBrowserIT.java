@@ -19,7 +19,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * An admin configures an agent on the Agents page of the real admin console (headless Chromium), and the delegated
- * flow follows: the app left off the agent's list is refused. Also the stock screen that makes a client an agent.
+ * flow follows: the app left off the agent's list is refused. An admin who may not edit the agent client is told why
+ * the page refuses the entry. Also the stock screen that gives a client's service account the agent role.
  * Screenshots land in {@code target/screenshots/} for the README.
  */
 @ExtendWith(KeycloakServer.class)
@@ -84,6 +85,30 @@ class AgentsPageBrowserIT {
                 .noneMatch(c -> c.path("config").path("agent").path(0).asText().equals("ghost-agent"));
     }
 
+    /** Keycloak lets a manage-realm admin open the page and submit it; saving still needs the right to edit the client. */
+    @Test
+    void adminWhoMayNotEditTheAgentClientSeesWhyTheEntryIsRefused() {
+        realm.createAdmin("realm-admin", "manage-realm", "view-realm", "view-clients");
+        try (Browser browser = Browser.open()) {
+            WebDriver driver = browser.driver();
+            browser.loginAt(realm.server().baseUrl() + "/admin/" + realm.name() + "/console/#/" + realm.name() + "/",
+                    "realm-admin", "realm-admin-password");
+            visible(driver, By.cssSelector("[data-testid='currentRealm']"));
+            openNewAgentFormInOpenConsole(driver);
+            type(driver, "agent", TestRealm.PLANNER);
+            type(driver, "allowedClients0", TestRealm.BACKEND);
+            click(driver, By.cssSelector("[data-testid='save']"));
+
+            WebElement alert = visible(driver, By.xpath("//*[contains(@class,'pf-v5-c-alert') and contains(., 'manage-clients')]"));
+            assertThat(alert.getText()).contains("You may not change the settings of the agent \"planner-agent\": that "
+                    + "needs the right to edit this client (the role manage-clients, or a permission to manage this client).");
+        }
+        assertThat(realm.admin().pageComponents(realm.name(), AgentsPage.PROVIDER_ID))
+                .noneMatch(c -> c.path("config").path("agent").path(0).asText().equals(TestRealm.PLANNER));
+        assertThat(realm.admin().clientAttributes(realm.name(), TestRealm.PLANNER).path("actorbound.allowed-clients").asText())
+                .isEqualTo(TestRealm.APP + "," + TestRealm.BACKEND);
+    }
+
     /** The stock screen that makes a client an agent: its service account holds the realm role ai-agent. */
     @Test
     void serviceAccountRolesTabShowsTheAgentRole() {
@@ -109,9 +134,13 @@ class AgentsPageBrowserIT {
     /** The click path an admin follows: Agents in the left navigation, then Create item. */
     private static void openNewAgentForm(Browser browser) {
         openConsole(browser);
-        click(browser.driver(), By.linkText("Agents"));
-        visible(browser.driver(), By.xpath("//h1[normalize-space()='Agents']"));
-        click(browser.driver(), By.xpath("//*[self::a or self::button][normalize-space()='Create item']"));
+        openNewAgentFormInOpenConsole(browser.driver());
+    }
+
+    private static void openNewAgentFormInOpenConsole(WebDriver driver) {
+        click(driver, By.linkText("Agents"));
+        visible(driver, By.xpath("//h1[normalize-space()='Agents']"));
+        click(driver, By.xpath("//*[self::a or self::button][normalize-space()='Create item']"));
     }
 
     private static void type(WebDriver driver, String field, String value) {

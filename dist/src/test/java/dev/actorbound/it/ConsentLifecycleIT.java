@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -201,15 +200,7 @@ class ConsentLifecycleIT {
                 .put("actorbound.allowed-clients", TestRealm.APP + "," + TestRealm.BACKEND));
 
         String tempAgent = "temp-agent";
-        Map<String, Object> agent = new LinkedHashMap<>();
-        agent.put("clientId", tempAgent);
-        agent.put("publicClient", false);
-        agent.put("secret", "temp-secret");
-        agent.put("serviceAccountsEnabled", true);
-        agent.put("standardFlowEnabled", false);
-        agent.put("fullScopeAllowed", false);
-        realm.admin().createClient(realm.name(), agent);
-        realm.admin().addRealmRolesToUser(realm.name(), realm.agentServiceAccountId(tempAgent), TestRealm.AGENT_ROLE);
+        realm.addAgent(tempAgent, "temp-secret", tempAgent, null);
         assertThat(flow.authorize(OAuth.Pkce.s256(), Map.of("requested_actor", tempAgent, "prompt", "consent"), "accept")
                 .code()).isNotBlank();
         String agentKey = realm.consentKey(TestRealm.APP, tempAgent);

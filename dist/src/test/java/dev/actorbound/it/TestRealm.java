@@ -27,6 +27,8 @@ public final class TestRealm implements AutoCloseable {
 
     public static final String REDIRECT_URI = "http://localhost:8089/callback";
     public static final String AGENT_ROLE = "ai-agent";
+    /** Client attribute that, with {@link #AGENT_ROLE} on the service account, makes a client an agent. */
+    public static final String AGENT_MARKER = "actorbound.agent";
     /** The resource server {@link #addResourceServer()} adds: confidential, in the audience of the app's tokens. */
     public static final String RESOURCE_SERVER = "calendar-api";
     public static final String RESOURCE_SERVER_SECRET = "calendar-secret";
@@ -105,8 +107,8 @@ public final class TestRealm implements AutoCloseable {
     }
 
     /**
-     * A confidential agent: service account in the {@code ai-agent} role, Full scope allowed off, {@code scopeRoles}
-     * as its role scope mappings, accepting both apps. {@code description} may be null.
+     * A confidential agent: marked as an agent, service account in the {@code ai-agent} role, Full scope allowed off,
+     * {@code scopeRoles} as its role scope mappings, accepting both apps. {@code description} may be null.
      */
     public void addAgent(String clientId, String secret, String displayName, String description, String... scopeRoles) {
         Admin admin = admin();
@@ -122,12 +124,25 @@ public final class TestRealm implements AutoCloseable {
         client.put("standardFlowEnabled", false);
         client.put("directAccessGrantsEnabled", false);
         client.put("fullScopeAllowed", false);
-        client.put("attributes", Map.of("actorbound.allowed-clients", APP + "," + BACKEND));
+        client.put("attributes", Map.of(AGENT_MARKER, "true", "actorbound.allowed-clients", APP + "," + BACKEND));
         admin.createClient(name, client);
         if (scopeRoles.length > 0) {
             admin.addClientScopeMappingRealmRoles(name, clientId, scopeRoles);
         }
         admin.addRealmRolesToUser(name, admin.serviceAccountUserId(name, clientId), AGENT_ROLE);
+    }
+
+    /**
+     * A user of this realm holding the given {@code realm-management} roles (e.g. {@code manage-realm}), and an admin
+     * REST client logged in as that user. The password is the username followed by {@code -password}.
+     */
+    public Admin createAdmin(String username, String... realmManagementRoles) {
+        String id = admin().createUser(name, username, username + "-password");
+        userIds.put(username, id);
+        if (realmManagementRoles.length > 0) {
+            admin().addRealmManagementRolesToUser(name, id, realmManagementRoles);
+        }
+        return new Admin(server.baseUrl(), name, username, username + "-password");
     }
 
     public String name() {

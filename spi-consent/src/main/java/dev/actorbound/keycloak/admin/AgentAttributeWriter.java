@@ -10,11 +10,13 @@ import org.keycloak.models.RealmModel;
 /**
  * Copies an entry of the Agents page onto the agent's client attributes: the runtime, admin REST, kcadm and realm
  * export only ever read those, so the page is one more way of editing them, not a second store. An empty field
- * removes its attribute, which brings back the server-wide default.
+ * removes its attribute, which brings back the server-wide default. Saving also marks the client as an agent
+ * ({@link AgentAttributes#AGENT_MARKER}); deleting the entry leaves the mark, so the agent keeps working with the
+ * defaults.
  */
 final class AgentAttributeWriter {
 
-    /** Every attribute the page manages; removing them all restores the defaults. */
+    /** Every setting the page manages; removing them all restores the defaults. */
     static final List<String> KEYS = List.of(AgentAttributes.ALLOWED_CLIENTS, AgentAttributes.DELEGATES,
             AgentAttributes.MAX_CHAIN_DEPTH, AgentAttributes.REFRESH_ALLOWED, AgentAttributes.TOKEN_LIFESPAN);
 
@@ -29,6 +31,7 @@ final class AgentAttributeWriter {
         if (client == null) {
             return;
         }
+        client.setAttribute(AgentAttributes.AGENT_MARKER, "true");
         set(client, AgentAttributes.ALLOWED_CLIENTS, String.join(",", entry.allowedClients()));
         set(client, AgentAttributes.DELEGATES, String.join(",", entry.delegates()));
         set(client, AgentAttributes.MAX_CHAIN_DEPTH, text(entry.maxChainDepth()));

@@ -3,6 +3,7 @@ package dev.actorbound.keycloak.admin;
 import java.util.Objects;
 
 import dev.actorbound.keycloak.agent.AgentAttributes;
+import dev.actorbound.keycloak.agent.AgentResolver;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.component.ComponentValidationException;
 import org.keycloak.models.ClientModel;
@@ -54,6 +55,9 @@ final class AgentEntryValidator {
         if (!isAgent(client)) {
             throw new ComponentValidationException(Messages.DELEGATE_NOT_AN_AGENT, delegate);
         }
+        if (!AgentResolver.isMarked(client)) {
+            throw new ComponentValidationException(Messages.DELEGATE_NOT_MARKED, delegate);
+        }
     }
 
     /** The runtime only ever shortens the token Keycloak issues, so a longer setting would silently not apply. */
@@ -65,8 +69,9 @@ final class AgentEntryValidator {
     }
 
     /**
-     * Confidential with a service account holding {@code ai-agent}. A missing service-account user is accepted:
-     * a realm import creates components before users, and the runtime refuses such a client anyway.
+     * Confidential with a service account holding {@code ai-agent}; the agent marker is not asked for, since saving
+     * the entry sets it. A missing service-account user is accepted: a realm import creates components before users,
+     * and the runtime refuses such a client anyway.
      */
     private boolean isAgent(ClientModel client) {
         if (client.isPublicClient() || client.isBearerOnly() || !client.isServiceAccountsEnabled()) {

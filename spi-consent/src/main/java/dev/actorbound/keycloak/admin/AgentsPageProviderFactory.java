@@ -15,7 +15,7 @@ import org.keycloak.services.ui.extend.UiPageProviderFactory;
 /**
  * The admin console's "Agents" page (experimental {@code declarative-ui} feature): one component per agent. A
  * {@code UiTabProvider} would hold one component per realm, too few for per-agent settings. Saving an entry writes
- * the agent's client attributes; deleting it removes them.
+ * the agent's client attributes; deleting it removes them. Both need the right to edit the agent client.
  */
 public final class AgentsPageProviderFactory implements UiPageProviderFactory<ComponentModel> {
 
@@ -44,24 +44,40 @@ public final class AgentsPageProviderFactory implements UiPageProviderFactory<Co
         new AgentEntryValidator(session, realm).validate(model, AgentEntry.from(model));
     }
 
+    /*
+     * The three callbacks below are where the page writes client attributes, so each asks for the right to edit the
+     * client first. Realm import only validates page components and never writes, so it is not checked here.
+     */
+
     @Override
     public void onCreate(KeycloakSession session, RealmModel realm, ComponentModel model) {
-        new AgentAttributeWriter(realm).write(AgentEntry.from(model));
+        AgentEntry entry = AgentEntry.from(model);
+        new AgentEditPermission(session, realm).require(entry.agent());
+        new AgentAttributeWriter(realm).write(entry);
     }
 
     @Override
     public void onUpdate(KeycloakSession session, RealmModel realm, ComponentModel oldModel, ComponentModel newModel) {
         AgentEntry entry = AgentEntry.from(newModel);
+        String oldAgent = oldModel.get(AgentEntry.AGENT);
+        boolean moved = !entry.agent().equals(oldAgent);
+        AgentEditPermission permission = new AgentEditPermission(session, realm);
+        permission.require(entry.agent());
+        if (moved) {
+            permission.require(oldAgent);
+        }
         AgentAttributeWriter writer = new AgentAttributeWriter(realm);
-        if (!entry.agent().equals(oldModel.get(AgentEntry.AGENT))) {
-            writer.clear(oldModel.get(AgentEntry.AGENT));
+        if (moved) {
+            writer.clear(oldAgent);
         }
         writer.write(entry);
     }
 
     @Override
     public void preRemove(KeycloakSession session, RealmModel realm, ComponentModel model) {
-        new AgentAttributeWriter(realm).clear(model.get(AgentEntry.AGENT));
+        String agent = model.get(AgentEntry.AGENT);
+        new AgentEditPermission(session, realm).require(agent);
+        new AgentAttributeWriter(realm).clear(agent);
     }
 
     @Override

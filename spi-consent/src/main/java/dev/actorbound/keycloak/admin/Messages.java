@@ -21,12 +21,14 @@ final class Messages {
     static final String UNKNOWN_APP = "actorbound-agents-unknown-app";
     static final String UNKNOWN_DELEGATE = "actorbound-agents-unknown-delegate";
     static final String DELEGATE_NOT_AN_AGENT = "actorbound-agents-delegate-not-an-agent";
+    static final String DELEGATE_NOT_MARKED = "actorbound-agents-delegate-not-marked";
     static final String DELEGATE_SELF = "actorbound-agents-delegate-self";
     static final String NOT_A_NUMBER = "actorbound-agents-not-a-number";
     static final String OUT_OF_RANGE = "actorbound-agents-out-of-range";
     static final String LIFESPAN_ABOVE_REALM = "actorbound-agents-lifespan-above-realm";
     static final String NOT_A_BOOLEAN = "actorbound-agents-not-a-boolean";
     static final String DUPLICATE = "actorbound-agents-duplicate";
+    static final String FORBIDDEN = "actorbound-agents-forbidden";
 
     static String help(String label) {
         return label + "-help";

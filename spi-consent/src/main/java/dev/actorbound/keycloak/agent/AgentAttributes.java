@@ -10,6 +10,12 @@ public final class AgentAttributes {
     public static final String AGENT_ROLE = "ai-agent";
     public static final String AGENT_ROLE_DESCRIPTION =
             "Marks a service account as an AI agent that may act on behalf of users who consent to it.";
+    /**
+     * Client attribute ({@code true}) that an agent needs besides {@link #AGENT_ROLE}. Any manage-users admin may
+     * map the role, and any manage-realm admin may fold it into the default or a composite role; only an admin who may
+     * edit the client can set its attributes, so making an agent takes the client's own administrators.
+     */
+    public static final String AGENT_MARKER = "actorbound.agent";
 
     /** Apps allowed to request this agent (client_ids, comma or space separated); unset means any app. */
     public static final String ALLOWED_CLIENTS = "actorbound.allowed-clients";

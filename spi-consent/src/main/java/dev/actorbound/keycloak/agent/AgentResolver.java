@@ -14,9 +14,9 @@ import org.keycloak.models.UserModel;
 
 /**
  * Turns a reference (client_id, client UUID or service-account user id) into an {@link Agent}, and only when
- * the client is, right now, an enabled confidential client with a service account that holds {@code ai-agent}
- * and with <em>Full scope allowed</em> off (Keycloak's default is on, which would let the agent use every role of
- * the user). Every caller re-resolves on every request, so disabling an agent takes effect at once.
+ * the client is, right now, an enabled confidential client marked as an agent, with a service account that holds
+ * {@code ai-agent} and with <em>Full scope allowed</em> off (Keycloak's default is on, which would let the agent use
+ * every role of the user). Every caller re-resolves on every request, so disabling an agent takes effect at once.
  */
 public final class AgentResolver {
 
@@ -93,11 +93,17 @@ public final class AgentResolver {
     }
 
     private boolean isAgentClient(ClientModel client) {
-        if (!client.isEnabled() || client.isPublicClient() || client.isBearerOnly() || !client.isServiceAccountsEnabled()) {
+        if (!client.isEnabled() || client.isPublicClient() || client.isBearerOnly() || !client.isServiceAccountsEnabled()
+                || !isMarked(client)) {
             return false;
         }
         UserModel serviceAccount = session.users().getServiceAccount(client);
         RoleModel agentRole = realm.getRole(AgentAttributes.AGENT_ROLE);
         return serviceAccount != null && serviceAccount.isEnabled() && agentRole != null && serviceAccount.hasRole(agentRole);
+    }
+
+    /** Whether an admin who may edit the client marked it as an agent ({@link AgentAttributes#AGENT_MARKER}). */
+    public static boolean isMarked(ClientModel client) {
+        return Boolean.parseBoolean(client.getAttribute(AgentAttributes.AGENT_MARKER));
     }
 }
