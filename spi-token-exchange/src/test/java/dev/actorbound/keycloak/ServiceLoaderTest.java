@@ -36,7 +36,7 @@ class ServiceLoaderTest {
                 Arguments.of(RequiredActionFactory.class, List.of("actorbound-agent-consent")),
                 Arguments.of(OAuth2GrantTypeFactory.class, List.of("authorization_code")),
                 Arguments.of(TokenPostProcessorFactory.class, List.of("actorbound-act-claim")),
-                Arguments.of(TokenIntrospectionProviderFactory.class, List.of("access_token")),
+                Arguments.of(TokenIntrospectionProviderFactory.class, List.of("access_token", "refresh_token", "requesting_party_token")),
                 Arguments.of(WellKnownProviderFactory.class, List.of("actorbound-openid-configuration")),
                 Arguments.of(TokenExchangeProviderFactory.class, List.of("actorbound-delegation")),
                 Arguments.of(RefreshTokenProviderFactory.class, List.of("actorbound-delegated")),

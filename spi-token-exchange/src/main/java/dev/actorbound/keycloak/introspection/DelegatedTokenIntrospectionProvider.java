@@ -1,22 +1,12 @@
 package dev.actorbound.keycloak.introspection;
 
-import java.util.Optional;
-
-import dev.actorbound.keycloak.agent.Agent;
-import dev.actorbound.keycloak.agent.AgentResolver;
-import dev.actorbound.keycloak.agent.AuditDetails;
-import dev.actorbound.keycloak.chain.ActorChain;
-import dev.actorbound.keycloak.delegation.Delegation;
-import dev.actorbound.keycloak.consent.UserAttributeConsentStore;
-import org.keycloak.events.Details;
-import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.protocol.oidc.AccessTokenIntrospectionProvider;
 import org.keycloak.representations.AccessToken;
 
 /**
- * Keycloak's access-token introspection, plus: the {@code act} chain is returned as issued, and a delegated
- * token is active only while the acting agent is still an enabled agent and the user's consent still stands.
+ * Keycloak's {@code access_token} introspection (also used without a hint), plus the delegation check: the stock
+ * one neither returns {@code act} nor knows about agents and consents.
  */
 public final class DelegatedTokenIntrospectionProvider extends AccessTokenIntrospectionProvider<AccessToken> {
 
@@ -26,32 +16,7 @@ public final class DelegatedTokenIntrospectionProvider extends AccessTokenIntros
 
     @Override
     protected boolean introspectionChecks(String tokenStr) {
-        if (!super.introspectionChecks(tokenStr)) {
-            return false;
-        }
-        Object claim = token.getOtherClaims().get(ActorChain.CLAIM);
-        if (claim == null) {
-            return true;
-        }
-        ActorChain chain = ActorChain.fromClaim(claim);
-        if (chain == null || !delegationStillValid(chain)) {
-            eventBuilder.detail(Details.REASON, "delegation no longer valid (agent or consent)").error("delegation_revoked");
-            return false;
-        }
-        eventBuilder.detail(AuditDetails.ACTOR, chain.current().clientId()).detail(AuditDetails.ACTOR_CHAIN, chain.serialize());
-        transformedToken.getOtherClaims().put(ActorChain.CLAIM, chain.toClaim());
-        return true;
-    }
-
-    /** Every actor still an agent, and the user's consent to the first one, through the origin app, still there. */
-    private boolean delegationStillValid(ActorChain chain) {
-        AgentResolver agents = new AgentResolver(session, realm);
-        boolean allLive = chain.actors().stream().allMatch(actor -> agents.byClientId(actor.clientId())
-                .filter(a -> a.serviceAccountId().equals(actor.sub())).isPresent());
-        Optional<Agent> root = agents.byClientId(chain.root().clientId());
-        Object origin = token.getOtherClaims().getOrDefault(Delegation.ORIGIN_CLAIM, token.getIssuedFor());
-        ClientModel app = origin instanceof String clientId ? realm.getClientByClientId(clientId) : null;
-        return allLive && root.isPresent() && app != null
-                && new UserAttributeConsentStore(session).find(user, app.getId(), root.get().clientUuid()).isPresent();
+        return super.introspectionChecks(tokenStr)
+                && DelegationIntrospection.stillLive(session, realm, eventBuilder, user, token, transformedToken);
     }
 }
