@@ -23,6 +23,7 @@ import org.keycloak.protocol.oidc.refresh.RefreshTokenProviderFactory;
 import org.keycloak.protocol.oidc.token.TokenPostProcessorFactory;
 import org.keycloak.provider.ProviderFactory;
 import org.keycloak.provider.ServerInfoAwareProviderFactory;
+import org.keycloak.services.clientpolicy.ClientPolicyManagerFactory;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
 import org.keycloak.services.ui.extend.UiPageProviderFactory;
 import org.keycloak.wellknown.WellKnownProviderFactory;
@@ -42,7 +43,8 @@ class ServiceLoaderTest {
                 Arguments.of(RefreshTokenProviderFactory.class, List.of("actorbound-delegated")),
                 Arguments.of(EventListenerProviderFactory.class, List.of("actorbound-consent-cleanup", "actorbound-audit")),
                 Arguments.of(UiPageProviderFactory.class, List.of("actorbound-agents")),
-                Arguments.of(RealmResourceProviderFactory.class, List.of("actorbound")));
+                Arguments.of(RealmResourceProviderFactory.class, List.of("actorbound")),
+                Arguments.of(ClientPolicyManagerFactory.class, List.of("default")));
     }
 
     /**
