@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -69,6 +71,7 @@ class DelegatedIntrospectionIT {
     static void createRealm(KeycloakServer server) {
         realm = TestRealm.create(server);
         flow = new Delegations(realm);
+        realm.addResourceServer();
         realm.admin().updateClient(realm.name(), TestRealm.PLANNER, c -> c.with("attributes").put("actorbound.refresh-allowed", "true"));
         realm.admin().updateClient(realm.name(), TestRealm.BACKEND, c -> c.with("attributes")
                 .put("allow.token.introspection.without.audience.check", "true"));
@@ -205,5 +208,39 @@ class DelegatedIntrospectionIT {
                 .anyMatch(e -> "id_token".equals(e.path("details").path("token_type").asText())
                         && "invalid_request".equals(e.path("error").asText()));
         introspectWithEveryHint(idToken).forEach((hint, body) -> assertThat(body.has("act")).as("hint %s", hint).isFalse());
+    }
+
+    /** Role and audience claims of a token or an introspection answer, client roles as {@code client:role}. */
+    private static Set<String> grants(JsonNode claims) {
+        Set<String> grants = new TreeSet<>();
+        claims.path("realm_access").path("roles").forEach(role -> grants.add(role.asText()));
+        claims.path("resource_access").fields().forEachRemaining(client ->
+                client.getValue().path("roles").forEach(role -> grants.add(client.getKey() + ":" + role.asText())));
+        JsonNode aud = claims.path("aud");
+        if (aud.isTextual()) {
+            grants.add("aud=" + aud.asText());
+        }
+        aud.forEach(value -> grants.add("aud=" + value.asText()));
+        return grants;
+    }
+
+    /**
+     * Keycloak rebuilds an introspection answer from the app's client session, whose roles are the user's, not the
+     * agent's: the answer must never say more than the delegated token it describes (PROTOCOL §3, never widen).
+     */
+    @Test
+    void introspectionNeverReportsMoreThanTheDelegatedTokenCarries() throws Exception {
+        OAuth.TokenResponse tokens = flow.redeem(flow.delegatedCode(TestRealm.PLANNER), flow.actorToken(TestRealm.PLANNER));
+        assertThat(tokens.status()).as(tokens.toString()).isEqualTo(200);
+        Set<String> carried = grants(Admin.read(Admin.write(Jwt.verify(tokens.accessToken(), realm).toJSONObject())));
+        assertThat(carried).as("the planner's role, for the resource server").contains("reader", "aud=" + TestRealm.RESOURCE_SERVER)
+                .doesNotContain("writer");
+
+        for (String hint : Arrays.asList(null, "access_token")) {
+            JsonNode answer = realm.oauth().introspect(realm.name(), tokens.accessToken(), hint, TestRealm.RESOURCE_SERVER,
+                    TestRealm.RESOURCE_SERVER_SECRET).body();
+            assertThat(answer.path("active").asBoolean()).as("hint %s: %s", hint, answer).isTrue();
+            assertThat(grants(answer)).as("hint %s", hint).isSubsetOf(carried).contains("reader");
+        }
     }
 }

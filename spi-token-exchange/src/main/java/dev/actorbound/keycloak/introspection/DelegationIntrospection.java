@@ -1,5 +1,8 @@
 package dev.actorbound.keycloak.introspection;
 
+import java.util.Arrays;
+import java.util.Set;
+
 import dev.actorbound.keycloak.agent.AuditDetails;
 import dev.actorbound.keycloak.chain.ActorChain;
 import dev.actorbound.keycloak.liveness.DelegationLiveness;
@@ -9,7 +12,6 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.representations.AccessToken;
-import org.keycloak.representations.JsonWebToken;
 
 /**
  * What every introspection type adds to Keycloak's own checks (PROTOCOL §4). Keycloak picks the type by
@@ -25,7 +27,7 @@ final class DelegationIntrospection {
      * the answer carries its {@code act} chain as issued. A dead one is inactive, with an error event saying why.
      */
     static boolean stillLive(KeycloakSession session, RealmModel realm, EventBuilder event, UserModel user,
-                             JsonWebToken token, AccessToken answer) {
+                             AccessToken token, AccessToken answer) {
         DelegationLiveness.Verdict verdict = new DelegationLiveness(session, realm).check(user, token);
         if (verdict instanceof DelegationLiveness.Dead dead) {
             actorDetails(event, dead.chain());
@@ -35,8 +37,38 @@ final class DelegationIntrospection {
         if (verdict instanceof DelegationLiveness.Live live) {
             actorDetails(event, live.chain());
             answer.getOtherClaims().put(ActorChain.CLAIM, live.chain().toClaim());
+            narrowToToken(answer, token);
         }
         return true;
+    }
+
+    /**
+     * Keycloak rebuilds the answer from the app's client session, whose roles are the user's, not the agent's:
+     * an answer must never say more than the token it describes, so roles and audience are cut to the token's.
+     * A refresh token carries no roles, so its answer names none.
+     */
+    private static void narrowToToken(AccessToken answer, AccessToken token) {
+        if (answer.getRealmAccess() != null && answer.getRealmAccess().getRoles() != null) {
+            Set<String> carried = roles(token.getRealmAccess());
+            answer.getRealmAccess().getRoles().removeIf(role -> !carried.contains(role));
+        }
+        if (answer.getResourceAccess() != null) {
+            answer.getResourceAccess().forEach((clientId, access) -> {
+                Set<String> carried = roles(token.getResourceAccess() == null ? null : token.getResourceAccess().get(clientId));
+                if (access.getRoles() != null) {
+                    access.getRoles().removeIf(role -> !carried.contains(role));
+                }
+            });
+            answer.getResourceAccess().values().removeIf(access -> access.getRoles() == null || access.getRoles().isEmpty());
+        }
+        if (answer.getAudience() != null) {
+            Set<String> carried = token.getAudience() == null ? Set.of() : Set.of(token.getAudience());
+            answer.audience(Arrays.stream(answer.getAudience()).filter(carried::contains).toArray(String[]::new));
+        }
+    }
+
+    private static Set<String> roles(AccessToken.Access access) {
+        return access == null || access.getRoles() == null ? Set.of() : access.getRoles();
     }
 
     private static void actorDetails(EventBuilder event, ActorChain chain) {
