@@ -73,6 +73,8 @@ class DelegatedIntrospectionIT {
         flow = new Delegations(realm);
         realm.addResourceServer();
         realm.admin().updateClient(realm.name(), TestRealm.PLANNER, c -> c.with("attributes").put("actorbound.refresh-allowed", "true"));
+        // an agent gets offline tokens only when mapped to offline_access
+        realm.admin().addClientScopeMappingRealmRoles(realm.name(), TestRealm.PLANNER, "offline_access");
         realm.admin().updateClient(realm.name(), TestRealm.BACKEND, c -> c.with("attributes")
                 .put("allow.token.introspection.without.audience.check", "true"));
     }
