@@ -46,6 +46,20 @@ final class Delegations {
         return new Code(outcome.code(), pkce);
     }
 
+    /**
+     * A code alice consented to for {@code agent} through the confidential {@link TestRealm#BACKEND}, asking for
+     * {@code scope}: a confidential app may introspect its own refresh tokens.
+     */
+    Code delegatedBackendCode(String agent, String scope) {
+        OAuth.Pkce pkce = OAuth.Pkce.s256();
+        String url = realm.oauth().authorizeUrl(realm.name(), TestRealm.BACKEND, TestRealm.REDIRECT_URI, scope, STATE, pkce,
+                Map.of("requested_actor", agent, "prompt", "consent"));
+        HttpLogin.Outcome outcome = new HttpLogin(TestRealm.REDIRECT_URI).authorize(url, TestRealm.ALICE,
+                TestRealm.ALICE_PASSWORD, "accept");
+        assertThat(outcome.code()).as("backend code for %s: %s", agent, outcome).isNotBlank();
+        return new Code(outcome.code(), pkce);
+    }
+
     Code plainCode() {
         OAuth.Pkce pkce = OAuth.Pkce.s256();
         HttpLogin.Outcome outcome = authorize(pkce, Map.of(), null);
@@ -79,6 +93,18 @@ final class Delegations {
         }
         form.putAll(extra);
         return realm.oauth().token(realm.name(), form, null, null, headers);
+    }
+
+    /** {@link TestRealm#BACKEND} redeems a code of {@link #delegatedBackendCode}, authenticated with its secret. */
+    OAuth.TokenResponse redeemAtBackend(Code code, String actorToken) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "authorization_code");
+        form.put("code", code.value());
+        form.put("redirect_uri", TestRealm.REDIRECT_URI);
+        form.put("code_verifier", code.pkce().verifier());
+        form.put("actor_token", actorToken);
+        form.put("actor_token_type", OAuth.ACCESS_TOKEN_TYPE);
+        return realm.oauth().token(realm.name(), form, TestRealm.BACKEND, TestRealm.BACKEND_SECRET);
     }
 
     /** The app refreshes; {@code actorToken} (the agent's own token) may be null to test its absence. */

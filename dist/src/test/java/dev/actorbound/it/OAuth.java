@@ -147,12 +147,42 @@ public final class OAuth {
 
     /** RFC 7662 introspection, authenticated as {@code clientId}; fails unless the endpoint answers 200. */
     public JsonNode introspect(String realm, String token, String clientId, String secret) {
-        HttpResponse<String> response = postForm(endpoint(realm, "token/introspect"),
-                Map.of("token", token, "token_type_hint", "access_token"), clientId, secret, Map.of());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("introspection failed: HTTP " + response.statusCode() + " " + response.body());
+        TokenResponse response = introspect(realm, token, "access_token", clientId, secret);
+        if (response.status() != 200) {
+            throw new IllegalStateException("introspection failed: " + response);
         }
-        return Admin.read(response.body());
+        return response.body();
+    }
+
+    /** RFC 7662 introspection with {@code token_type_hint} (none when null), whatever the endpoint answers. */
+    public TokenResponse introspect(String realm, String token, String hint, String clientId, String secret) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("token", token);
+        if (hint != null) {
+            form.put("token_type_hint", hint);
+        }
+        HttpResponse<String> response = postForm(endpoint(realm, "token/introspect"), form, clientId, secret, Map.of());
+        return new TokenResponse(response.statusCode(), Admin.read(response.body()), response.headers());
+    }
+
+    /** An OpenID Connect userinfo answer: claims on success, the {@code WWW-Authenticate} challenge on refusal. */
+    public record UserInfo(int status, JsonNode body, HttpHeaders headers) {
+
+        public String wwwAuthenticate() {
+            return headers.firstValue("WWW-Authenticate").orElse(null);
+        }
+
+        @Override
+        public String toString() {
+            return "HTTP " + status + " " + body + " WWW-Authenticate: " + wwwAuthenticate();
+        }
+    }
+
+    /** GET userinfo with {@code accessToken} as a Bearer token (RFC 6750 2.1). */
+    public UserInfo userInfo(String realm, String accessToken) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(endpoint(realm, "userinfo")))
+                .header("Authorization", "Bearer " + accessToken).header("Accept", "application/json").GET());
+        return new UserInfo(response.statusCode(), Admin.read(response.body()), response.headers());
     }
 
     private HttpResponse<String> postForm(String url, Map<String, String> form, String clientId, String secret,

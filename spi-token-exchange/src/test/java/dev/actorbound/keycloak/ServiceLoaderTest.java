@@ -23,6 +23,7 @@ import org.keycloak.protocol.oidc.refresh.RefreshTokenProviderFactory;
 import org.keycloak.protocol.oidc.token.TokenPostProcessorFactory;
 import org.keycloak.provider.ProviderFactory;
 import org.keycloak.provider.ServerInfoAwareProviderFactory;
+import org.keycloak.services.clientpolicy.ClientPolicyManagerFactory;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
 import org.keycloak.services.ui.extend.UiPageProviderFactory;
 import org.keycloak.wellknown.WellKnownProviderFactory;
@@ -36,13 +37,14 @@ class ServiceLoaderTest {
                 Arguments.of(RequiredActionFactory.class, List.of("actorbound-agent-consent")),
                 Arguments.of(OAuth2GrantTypeFactory.class, List.of("authorization_code")),
                 Arguments.of(TokenPostProcessorFactory.class, List.of("actorbound-act-claim")),
-                Arguments.of(TokenIntrospectionProviderFactory.class, List.of("access_token")),
+                Arguments.of(TokenIntrospectionProviderFactory.class, List.of("access_token", "refresh_token", "requesting_party_token")),
                 Arguments.of(WellKnownProviderFactory.class, List.of("actorbound-openid-configuration")),
                 Arguments.of(TokenExchangeProviderFactory.class, List.of("actorbound-delegation")),
                 Arguments.of(RefreshTokenProviderFactory.class, List.of("actorbound-delegated")),
                 Arguments.of(EventListenerProviderFactory.class, List.of("actorbound-consent-cleanup", "actorbound-audit")),
                 Arguments.of(UiPageProviderFactory.class, List.of("actorbound-agents")),
-                Arguments.of(RealmResourceProviderFactory.class, List.of("actorbound")));
+                Arguments.of(RealmResourceProviderFactory.class, List.of("actorbound")),
+                Arguments.of(ClientPolicyManagerFactory.class, List.of("default")));
     }
 
     /**

@@ -17,6 +17,8 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.protocol.oidc.TokenManager;
+import org.keycloak.protocol.oidc.encode.AccessTokenContext;
+import org.keycloak.protocol.oidc.encode.TokenContextEncoderProvider;
 import org.keycloak.representations.AccessToken;
 
 /**
@@ -49,7 +51,7 @@ public final class IssuedDelegation {
         }
         Set<RoleModel> base = TokenManager.getAccess(user, client,
                 TokenManager.getRequestedClientScopes(session, token.getScope(), client, user));
-        Predicate<RoleModel> carried = carriesRoles(token) ? RoleCeiling.of(token)::allows : role -> true;
+        Predicate<RoleModel> carried = isLightweight(session, token) ? role -> true : RoleCeiling.of(token)::allows;
         Set<String> scopes = token.getScope() == null ? Set.of() : Set.copyOf(TokenManager.parseScopeParameter(token.getScope()).toList());
         return Optional.of(new EffectiveGrant(DelegatedRoles.narrow(base.stream(), actors, carried), scopes));
     }
@@ -64,7 +66,9 @@ public final class IssuedDelegation {
         }
     }
 
-    private static boolean carriesRoles(AccessToken token) {
-        return token.getRealmAccess() != null || (token.getResourceAccess() != null && !token.getResourceAccess().isEmpty());
+    /** A lightweight access token names no roles at all; introspection is then the only place they show. */
+    public static boolean isLightweight(KeycloakSession session, AccessToken token) {
+        return token.getId() != null && AccessTokenContext.TokenType.LIGHTWEIGHT.equals(
+                session.getProvider(TokenContextEncoderProvider.class).getTokenContextFromTokenId(token.getId()).getTokenType());
     }
 }

@@ -1,0 +1,94 @@
+package dev.actorbound.keycloak.liveness;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import dev.actorbound.keycloak.agent.Agent;
+import dev.actorbound.keycloak.agent.AgentResolver;
+import dev.actorbound.keycloak.chain.Actor;
+import dev.actorbound.keycloak.chain.ActorChain;
+import dev.actorbound.keycloak.delegation.Delegation;
+import dev.actorbound.keycloak.consent.UserAttributeConsentStore;
+import org.keycloak.events.Errors;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.representations.JsonWebToken;
+
+/**
+ * Whether the grant behind an already issued delegated token still stands. Signature, expiry and session outlive a
+ * revocation, so every endpoint that accepts a delegated token (introspection with any hint, userinfo) asks this
+ * one check, on live state: the user is enabled, every actor of the chain is still an enabled agent with the same
+ * service account, and the user's consent to the first agent, through the app the user delegated in, still exists.
+ */
+public final class DelegationLiveness {
+
+    public static final String AGENT_UNAVAILABLE = "agent_unavailable";
+    public static final String CONSENT_REVOKED = "consent_revoked";
+
+    /** What the check found about one token. */
+    public sealed interface Verdict permits NotDelegated, Live, Dead {
+    }
+
+    /** The token carries no {@code act}: nothing to check here. */
+    public record NotDelegated() implements Verdict {
+    }
+
+    public record Live(ActorChain chain) implements Verdict {
+    }
+
+    /** {@code error} is the event error, {@code description} the human reason; {@code chain} is null when malformed. */
+    public record Dead(ActorChain chain, String error, String description) implements Verdict {
+    }
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+
+    public DelegationLiveness(KeycloakSession session, RealmModel realm) {
+        this.session = session;
+        this.realm = realm;
+    }
+
+    /** {@code user} is the token's subject as Keycloak resolved it from the session (null when gone). */
+    public Verdict check(UserModel user, JsonWebToken token) {
+        Object claim = token.getOtherClaims().get(ActorChain.CLAIM);
+        if (claim == null) {
+            return new NotDelegated();
+        }
+        ActorChain chain = ActorChain.fromClaim(claim);
+        if (chain == null) {
+            return new Dead(null, Errors.INVALID_TOKEN, "the token's actor chain is malformed");
+        }
+        if (user == null || !user.isEnabled()) {
+            return new Dead(chain, Errors.USER_DISABLED, "the user is disabled or no longer exists");
+        }
+        List<Agent> agents = liveAgents(chain);
+        if (agents.size() < chain.depth()) {
+            return new Dead(chain, AGENT_UNAVAILABLE, "the agent is no longer available (disabled, deleted or no longer an agent)");
+        }
+        if (!consented(user, token, agents.get(agents.size() - 1))) {
+            return new Dead(chain, CONSENT_REVOKED, "the user's consent to this agent was revoked");
+        }
+        return new Live(chain);
+    }
+
+    /** The chain's actors that are still agents with the service account the token names, in chain order. */
+    private List<Agent> liveAgents(ActorChain chain) {
+        AgentResolver resolver = new AgentResolver(session, realm);
+        List<Agent> live = new ArrayList<>(chain.depth());
+        for (Actor actor : chain.actors()) {
+            Optional<Agent> agent = resolver.byClientId(actor.clientId()).filter(a -> a.serviceAccountId().equals(actor.sub()));
+            agent.ifPresent(live::add);
+        }
+        return live;
+    }
+
+    /** The consent is to the first agent through the origin app; a token without the origin claim came from the app. */
+    private boolean consented(UserModel user, JsonWebToken token, Agent root) {
+        Object origin = token.getOtherClaims().getOrDefault(Delegation.ORIGIN_CLAIM, token.getIssuedFor());
+        ClientModel app = origin instanceof String clientId ? realm.getClientByClientId(clientId) : null;
+        return app != null && new UserAttributeConsentStore(session).find(user, app.getId(), root.clientUuid()).isPresent();
+    }
+}
