@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,8 +22,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Keycloak's own APIs never accept a delegated token, whatever roles the agent was mapped to: the Account REST API
- * (read and write, before and after revocation) answers 403 with a description and an event, the Admin REST API
- * answers 403, and the token itself never carries an account or realm-management role.
+ * (read and write, before and after revocation) and the Admin REST API answer 403 with a description and an event,
+ * and the token itself never carries an account or realm-management role.
  *
  * <p>Realm: alice also holds {@code realm-management:view-users}; planner-agent is mapped to it and to the account
  * client's {@code view-profile} and {@code manage-account}, as an admin might do by mistake.
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KeycloakServer.class)
 class DelegatedApiAccessIT {
 
+    static final String ADMIN_REFUSED = "a delegated token (one with act) cannot be used with the Admin API";
     static final String ACCOUNT_REFUSED = "a delegated token (one with act) cannot be used with the Account API";
 
     private static TestRealm realm;
@@ -72,10 +74,20 @@ class DelegatedApiAccessIT {
         assertThat(get("/admin/realms/" + realm.name() + "/users", plain).statusCode())
                 .as("alice's own token may list users (the set-up is real)").isEqualTo(200);
 
+        int before = realm.admin().events(realm.name(), "VALIDATE_ACCESS_TOKEN_ERROR").size();
+
         HttpResponse<String> response = get("/admin/realms/" + realm.name() + "/users", delegated);
 
-        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(403);
         assertThat(response.body()).doesNotContain(TestRealm.BOB);
+        JsonNode body = Admin.read(response.body());
+        assertThat(body.path("error").asText()).isEqualTo("access_denied");
+        assertThat(body.path("error_description").asText()).isEqualTo(ADMIN_REFUSED);
+        List<ObjectNode> events = realm.admin().events(realm.name(), "VALIDATE_ACCESS_TOKEN_ERROR");
+        assertThat(events).hasSize(before + 1);
+        assertThat(events.get(0).path("details").path("reason").asText()).isEqualTo(ADMIN_REFUSED);
+        assertThat(events.get(0).path("details").path("actor").asText()).isEqualTo(PLANNER);
+        assertThat(events.get(0).path("userId").asText()).isEqualTo(realm.userId(TestRealm.ALICE));
     }
 
     @Test
@@ -133,6 +145,28 @@ class DelegatedApiAccessIT {
             realm.admin().updateClient(realm.name(), TestRealm.APP,
                     c -> c.with("attributes").put("client.use.lightweight.access.token.enabled", "false"));
         }
+    }
+
+    @Test
+    void userinfoShowsTheDelegationsRolesNotTheUsers() {
+        realm.admin().post("/realms/" + realm.name() + "/clients/" + realm.admin().clientUuid(realm.name(), TestRealm.APP)
+                + "/protocol-mappers/models", Map.of("name", "roles-in-userinfo", "protocol", "openid-connect",
+                "protocolMapper", "oidc-usermodel-realm-role-mapper", "config", Map.of("claim.name", "user_roles",
+                        "multivalued", "true", "userinfo.token.claim", "true", "access.token.claim", "false",
+                        "id.token.claim", "false", "jsonType.label", "String"))).expectOk("roles mapper for userinfo");
+        assertThat(texts(realm.oauth().userInfo(realm.name(), ex.plainToken()).body().path("user_roles")))
+                .as("the set-up shows alice's roles to her own token").contains("reader", "writer");
+
+        OAuth.UserInfo userInfo = realm.oauth().userInfo(realm.name(), ex.codeFlowToken(PLANNER));
+
+        assertThat(userInfo.status()).isEqualTo(200);
+        assertThat(texts(userInfo.body().path("user_roles"))).containsExactly("reader");
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new java.util.ArrayList<>();
+        array.forEach(node -> texts.add(node.asText()));
+        return texts;
     }
 
     private static void assertAccountRefused(HttpResponse<String> response) {

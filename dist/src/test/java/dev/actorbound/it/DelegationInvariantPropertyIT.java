@@ -13,6 +13,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.JWTClaimsSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -44,6 +46,8 @@ class DelegationInvariantPropertyIT {
     private static final List<String> CLIENT_ROLES = List.of("api-x:x1", "api-x:x2", "api-y:y1");
     private static final List<String> MAPPABLE = List.of("reader", "writer", "r-a", "r-b", "r-all", "api-x:x1", "api-x:x2", "api-y:y1");
     private static final List<String> EXTRA_SCOPES = List.of("s-one", "s-two");
+    private static final String INTROSPECTOR = "introspector";
+    private static final String INTROSPECTOR_SECRET = "introspector-secret";
     private static final String USER = "carol";
     private static final String PASSWORD = "carol-password";
 
@@ -230,6 +234,18 @@ class DelegationInvariantPropertyIT {
         List<String> audience = claims.getAudience() == null ? List.of() : claims.getAudience();
         assertThat(audience).as("audience justified by roles or the request").allMatch(justified::contains);
         assertThat(claims.getStringClaim("origin_client_id")).isEqualTo(TestRealm.APP);
+
+        // What a resource server learns by introspection is the same delegation: the same chain, no other role.
+        JsonNode answer = realm.oauth().introspect(realm.name(), response.accessToken(),
+                INTROSPECTOR, INTROSPECTOR_SECRET);
+        assertThat(answer.path("active").asBoolean()).as(answer.toString()).isTrue();
+        assertThat(answer.path("act")).as("introspected act")
+                .isEqualTo(new ObjectMapper().valueToTree(claims.getJSONObjectClaim("act")));
+        Set<String> introspected = new TreeSet<>();
+        answer.path("realm_access").path("roles").forEach(role -> introspected.add(role.asText()));
+        answer.path("resource_access").fields().forEachRemaining(entry ->
+                entry.getValue().path("roles").forEach(role -> introspected.add(entry.getKey() + ":" + role.asText())));
+        assertThat(introspected).as("introspection answer roles = the token's").isEqualTo(roles);
         return response.accessToken();
     }
 
@@ -317,6 +333,9 @@ class DelegationInvariantPropertyIT {
             admin.createClient(name, Map.of("clientId", client, "publicClient", false, "secret", client + "-secret",
                     "standardFlowEnabled", false));
         }
+        // The resource server that introspects every issued token, whatever its audience.
+        admin.createClient(name, Map.of("clientId", INTROSPECTOR, "publicClient", false, "secret", INTROSPECTOR_SECRET,
+                "standardFlowEnabled", false, "attributes", Map.of("allow.token.introspection.without.audience.check", "true")));
         CLIENT_ROLES.forEach(role -> admin.createClientRole(name, role.substring(0, role.indexOf(':')), role.substring(role.indexOf(':') + 1)));
         String group = admin.post("/realms/" + name + "/groups", Map.of("name", "staff")).expectOk("group").createdId();
         admin.post("/realms/" + name + "/groups/" + group + "/role-mappings/realm", List.of(role(admin, name, "r-b"))).expectOk("staff roles");

@@ -1,8 +1,13 @@
 package dev.actorbound.keycloak.delegation;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
 import dev.actorbound.keycloak.agent.AuditDetails;
 import dev.actorbound.keycloak.chain.ActorChain;
 import jakarta.ws.rs.core.Response;
+import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
@@ -13,40 +18,81 @@ import org.keycloak.representations.AccessToken;
 import org.keycloak.services.ErrorResponseException;
 
 /**
- * Delegated tokens never reach Keycloak's own Account REST API. Its roles never enter a delegated token
- * ({@code DelegatedRoles}), so the Account API always asks the access-token introspection provider to rebuild the
- * token's claims: the one place where it can be refused with a description and an event, whatever roles an admin
- * mapped to the agent. (The Admin API reads the token's roles as they are and so answers 403 on its own.)
+ * Delegated tokens never reach Keycloak's own Admin and Account REST APIs, whatever roles an admin mapped to the
+ * agent: an agent acts for a user towards the app's APIs, never as the user's administrator or account owner.
+ * {@link OwnApiBearerFilter} refuses such requests up front; the Account API is also refused where it rebuilds a
+ * token's claims through the introspection provider, in case the filter is not in place.
  */
 public final class OwnApiGuard {
 
-    public static final String ACCOUNT_REFUSED = "a delegated token (one with act) cannot be used with the Account API";
+    /** Keycloak's APIs a delegated token may not use, with the refusal each one answers. */
+    public enum Api {
+        ADMIN("a delegated token (one with act) cannot be used with the Admin API"),
+        ACCOUNT("a delegated token (one with act) cannot be used with the Account API");
+
+        private final String refusal;
+
+        Api(String refusal) {
+            this.refusal = refusal;
+        }
+
+        public String refusal() {
+            return refusal;
+        }
+
+        /** The API a request path (relative to Keycloak's root, with or without a leading slash) belongs to. */
+        public static Optional<Api> of(String path) {
+            String relative = path == null ? "" : path.startsWith("/") ? path.substring(1) : path;
+            if (relative.startsWith("admin/")) {
+                return Optional.of(ADMIN);
+            }
+            String[] parts = relative.split("/", 4);
+            return parts.length >= 3 && "realms".equals(parts[0]) && "account".equals(parts[2])
+                    ? Optional.of(ACCOUNT) : Optional.empty();
+        }
+    }
 
     private OwnApiGuard() {
     }
 
+    /** Called where the Account API rebuilds a token's claims: throws the refusal for a delegated token. */
     public static void refuseAccountApi(KeycloakSession session, AccessToken token) {
         RealmModel realm = session.getContext().getRealm();
-        if (realm == null || session.getContext().getUri() == null
-                || !token.getOtherClaims().containsKey(ActorChain.CLAIM) || !isAccountApi(session, realm)) {
+        if (realm == null || session.getContext().getUri() == null || !token.getOtherClaims().containsKey(ActorChain.CLAIM)
+                || Api.of(session.getContext().getUri().getPath()).filter(Api.ACCOUNT::equals).isEmpty()) {
             return;
         }
-        ActorChain chain = ActorChain.fromClaim(token.getOtherClaims().get(ActorChain.CLAIM));
+        event(session, realm, Api.ACCOUNT, token.getIssuedFor(), token.getSubject(),
+                ActorChain.fromClaim(token.getOtherClaims().get(ActorChain.CLAIM)));
+        throw new ErrorResponseException(OAuthErrorException.ACCESS_DENIED, Api.ACCOUNT.refusal(), Response.Status.FORBIDDEN);
+    }
+
+    static void recordRefusal(KeycloakSession session, RealmModel realm, Api api, TokenPeek token) {
+        event(session, realm, api, token.claimedClient(), token.claimedSubject(), token.claimedChain());
+    }
+
+    /** The realm a token's issuer names ({@code …/realms/<name>}), or {@code null}. */
+    static RealmModel realmOf(KeycloakSession session, String issuer) {
+        int at = issuer == null ? -1 : issuer.lastIndexOf("/realms/");
+        return at < 0 ? null : session.realms().getRealmByName(issuer.substring(at + "/realms/".length()));
+    }
+
+    static Map<String, String> errorBody(String error, String description) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put(OAuth2Constants.ERROR, error);
+        body.put(OAuth2Constants.ERROR_DESCRIPTION, description);
+        return body;
+    }
+
+    private static void event(KeycloakSession session, RealmModel realm, Api api, String clientId, String userId, ActorChain chain) {
         EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection())
                 .event(EventType.VALIDATE_ACCESS_TOKEN)
-                .client(token.getIssuedFor())
-                .user(token.getSubject())
-                .detail(Details.REASON, ACCOUNT_REFUSED);
+                .client(clientId)
+                .user(userId)
+                .detail(Details.REASON, api.refusal());
         if (chain != null) {
             event.detail(AuditDetails.ACTOR, chain.current().clientId()).detail(AuditDetails.ACTOR_CHAIN, chain.serialize());
         }
         event.error(DelegatedInputGuard.ERROR);
-        throw new ErrorResponseException(OAuthErrorException.ACCESS_DENIED, ACCOUNT_REFUSED, Response.Status.FORBIDDEN);
-    }
-
-    private static boolean isAccountApi(KeycloakSession session, RealmModel realm) {
-        String path = session.getContext().getUri().getPath();
-        String prefix = "/realms/" + realm.getName() + "/account";
-        return path != null && (path.equals(prefix) || path.startsWith(prefix + "/"));
     }
 }

@@ -41,8 +41,28 @@ public final class TokenPeek {
         return payload.containsKey(ActorChain.CLAIM);
     }
 
+    /** The issuer the token claims, or {@code null}. */
+    public String issuer() {
+        return payload.get("iss") instanceof String iss ? iss : null;
+    }
+
     public boolean issuedBy(String issuer) {
         return issuer.equals(payload.get("iss"));
+    }
+
+    /** The client the token claims it was issued to ({@code azp}), for an event; {@code null} when absent. */
+    public String claimedClient() {
+        return payload.get("azp") instanceof String azp ? azp : null;
+    }
+
+    /** The user the token claims, for an event; {@code null} when absent. */
+    public String claimedSubject() {
+        return payload.get("sub") instanceof String sub ? sub : null;
+    }
+
+    /** The chain the token claims, for an event; {@code null} when absent or malformed. */
+    public ActorChain claimedChain() {
+        return ActorChain.fromClaim(payload.get(ActorChain.CLAIM));
     }
 
     /** The acting agent's client_id as the token claims it, for an event; {@code null} when absent or malformed. */

@@ -2,12 +2,14 @@ package dev.actorbound.keycloak.userinfo;
 
 import jakarta.ws.rs.core.Response;
 
+import dev.actorbound.keycloak.delegation.IssuedDelegation;
 import dev.actorbound.keycloak.liveness.DelegationLiveness;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.jose.jws.JWSInput;
 import org.keycloak.jose.jws.JWSInputException;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.representations.idm.ClientPoliciesRepresentation;
 import org.keycloak.representations.idm.ClientProfilesRepresentation;
@@ -46,10 +48,14 @@ public final class LiveDelegationClientPolicyManager implements ClientPolicyMana
     private void refuseDeadDelegation(String encoded) throws ClientPolicyException {
         RealmModel realm = session.getContext().getRealm();
         AccessToken token = read(encoded);
-        DelegationLiveness.Verdict verdict = new DelegationLiveness(session, realm)
-                .check(session.users().getUserById(realm, token.getSubject()), token);
+        UserModel user = session.users().getUserById(realm, token.getSubject());
+        DelegationLiveness.Verdict verdict = new DelegationLiveness(session, realm).check(user, token);
         if (verdict instanceof DelegationLiveness.Dead dead) {
             throw new ClientPolicyException(OAuthErrorException.INVALID_TOKEN, dead.description(), Response.Status.UNAUTHORIZED);
+        }
+        if (verdict instanceof DelegationLiveness.Live) {
+            // Userinfo runs the mappers next: role claims there show the delegation's roles, as in the token.
+            IssuedDelegation.primeForMappers(session, realm, token, user, token.getSessionId());
         }
     }
 
