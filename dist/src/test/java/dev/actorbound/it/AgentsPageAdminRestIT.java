@@ -155,6 +155,24 @@ class AgentsPageAdminRestIT {
         assertThat(page.agentAttributes(TestRealm.PLANNER)).containsExactlyInAnyOrderEntriesOf(TEST_REALM_DEFAULTS);
     }
 
+    /** The runtime refuses an agent left at Full scope allowed; the page says so before anything is saved. */
+    @Test
+    void anAgentAtFullScopeAllowedIsRefusedWithTheSettingToChange() {
+        realm.admin().updateClient(realm.name(), TestRealm.BOOKING, c -> c.put("fullScopeAllowed", true));
+        try {
+            Admin.Response refused = page.create(entry(TestRealm.BOOKING));
+
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+            assertThat(refused.body().path("errorMessage").asText()).isEqualTo("The client \"booking-agent\" has Full scope "
+                    + "allowed switched on, so it would act with every role of the user: agents only use the roles mapped to them. "
+                    + "Switch it off (Clients, booking-agent, Client scopes, booking-agent-dedicated, Scope) and assign the roles "
+                    + "the agent may use.");
+            assertThat(realm.admin().pageComponents(realm.name(), AgentsPage.PROVIDER_ID)).isEmpty();
+        } finally {
+            realm.admin().updateClient(realm.name(), TestRealm.BOOKING, c -> c.put("fullScopeAllowed", false));
+        }
+    }
+
     /** A client whose service account was merely given ai-agent is not an agent yet, so it is no hand-off target. */
     @Test
     void delegateWithTheRoleButWithoutTheAgentMarkIsRefused() {

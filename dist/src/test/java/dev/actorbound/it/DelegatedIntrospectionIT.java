@@ -37,7 +37,7 @@ class DelegatedIntrospectionIT {
     /** No hint, then every introspection provider Keycloak 26.7.3 registers. */
     private static final List<String> HINTS = Arrays.asList(null, "access_token", "refresh_token", "requesting_party_token");
     private static final String CONSENT_REVOKED = "the user's consent to this agent was revoked";
-    private static final String AGENT_UNAVAILABLE = "the agent is no longer available (disabled, deleted or no longer an agent)";
+    private static final String AGENT_UNAVAILABLE = "the agent is no longer available (disabled, deleted, no longer an agent, or Full scope allowed switched on)";
 
     /**
      * The delegated tokens a refresh-allowed agent's code yields. Keycloak itself never accepts an access token

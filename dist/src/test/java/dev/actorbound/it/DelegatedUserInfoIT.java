@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class DelegatedUserInfoIT {
 
     private static final String CONSENT_REVOKED = "the user's consent to this agent was revoked";
-    private static final String AGENT_UNAVAILABLE = "the agent is no longer available (disabled, deleted or no longer an agent)";
+    private static final String AGENT_UNAVAILABLE = "the agent is no longer available (disabled, deleted, no longer an agent, or Full scope allowed switched on)";
 
     private static TestRealm realm;
     private static Delegations flow;

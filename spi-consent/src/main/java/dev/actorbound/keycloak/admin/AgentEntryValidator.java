@@ -35,6 +35,9 @@ final class AgentEntryValidator {
         if (!isAgent(agent)) {
             throw new ComponentValidationException(Messages.NOT_AN_AGENT, entry.agent());
         }
+        if (agent.isFullScopeAllowed()) {
+            throw new ComponentValidationException(Messages.FULL_SCOPE, entry.agent());
+        }
         entry.allowedClients().stream().filter(app -> realm.getClientByClientId(app) == null).findFirst()
                 .ifPresent(app -> {
                     throw new ComponentValidationException(Messages.UNKNOWN_APP, app);
@@ -57,6 +60,9 @@ final class AgentEntryValidator {
         }
         if (!AgentResolver.isMarked(client)) {
             throw new ComponentValidationException(Messages.DELEGATE_NOT_MARKED, delegate);
+        }
+        if (client.isFullScopeAllowed()) {
+            throw new ComponentValidationException(Messages.FULL_SCOPE, delegate);
         }
     }
 

@@ -23,6 +23,7 @@ final class Messages {
     static final String DELEGATE_NOT_AN_AGENT = "actorbound-agents-delegate-not-an-agent";
     static final String DELEGATE_NOT_MARKED = "actorbound-agents-delegate-not-marked";
     static final String DELEGATE_SELF = "actorbound-agents-delegate-self";
+    static final String FULL_SCOPE = "actorbound-agents-full-scope";
     static final String NOT_A_NUMBER = "actorbound-agents-not-a-number";
     static final String OUT_OF_RANGE = "actorbound-agents-out-of-range";
     static final String LIFESPAN_ABOVE_REALM = "actorbound-agents-lifespan-above-realm";

@@ -6,6 +6,7 @@ import dev.actorbound.keycloak.agent.Agent;
 import dev.actorbound.keycloak.chain.Actor;
 import dev.actorbound.keycloak.chain.ActorChain;
 import dev.actorbound.keycloak.consent.AgentConsent;
+import dev.actorbound.keycloak.liveness.DelegationLiveness;
 import dev.actorbound.keycloak.consent.UserAttributeConsentStore;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.events.Errors;
@@ -57,7 +58,7 @@ final class BoundAgentChecks {
     LiveAgent liveAgent(Optional<Agent> resolved, String serviceAccountId, ClientModel app, UserModel user) {
         Agent agent = resolved.filter(a -> a.serviceAccountId().equals(serviceAccountId))
                 .orElseThrow(() -> refusal.refuse(OAuthErrorException.INVALID_GRANT, "agent_unavailable",
-                        "the agent is no longer available (disabled, deleted, no longer an agent, or Full scope allowed switched on)"));
+                        DelegationLiveness.AGENT_UNAVAILABLE_DESCRIPTION));
         if (!agent.settings().acceptsClient(app.getClientId())) {
             throw refusal.refuse(OAuthErrorException.INVALID_GRANT, Errors.NOT_ALLOWED, "the agent no longer accepts this client");
         }

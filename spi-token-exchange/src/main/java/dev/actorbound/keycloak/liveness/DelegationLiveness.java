@@ -26,6 +26,9 @@ import org.keycloak.representations.JsonWebToken;
 public final class DelegationLiveness {
 
     public static final String AGENT_UNAVAILABLE = "agent_unavailable";
+    /** Said wherever a delegation fails because an agent of it is gone: redemption, refresh, introspection, userinfo. */
+    public static final String AGENT_UNAVAILABLE_DESCRIPTION =
+            "the agent is no longer available (disabled, deleted, no longer an agent, or Full scope allowed switched on)";
     public static final String CONSENT_REVOKED = "consent_revoked";
 
     /** What the check found about one token. */
@@ -66,7 +69,7 @@ public final class DelegationLiveness {
         }
         List<Agent> agents = liveAgents(chain);
         if (agents.size() < chain.depth()) {
-            return new Dead(chain, AGENT_UNAVAILABLE, "the agent is no longer available (disabled, deleted or no longer an agent)");
+            return new Dead(chain, AGENT_UNAVAILABLE, AGENT_UNAVAILABLE_DESCRIPTION);
         }
         if (!consented(user, token, agents.get(agents.size() - 1))) {
             return new Dead(chain, CONSENT_REVOKED, "the user's consent to this agent was revoked");
