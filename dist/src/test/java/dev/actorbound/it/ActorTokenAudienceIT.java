@@ -79,6 +79,29 @@ class ActorTokenAudienceIT {
         assertThat(introspectedByBookingApi(restricted).path("active").asBoolean()).isFalse();
     }
 
+    @Test
+    void anAgentImportedWithItsRealmGetsTheScope() {
+        KeycloakServer server = realm.server();
+        String name = realm.name() + "-imported";
+        String agent = "imported-agent";
+        server.admin().createRealm(Map.of("realm", name, "enabled", true,
+                "roles", Map.of("realm", List.of(Map.of("name", TestRealm.AGENT_ROLE))),
+                "clients", List.of(Map.of("clientId", agent, "secret", "imported-secret", "publicClient", false,
+                        "serviceAccountsEnabled", true, "standardFlowEnabled", false)),
+                "users", List.of(Map.of("username", "service-account-" + agent, "enabled", true,
+                        "serviceAccountClientId", agent, "realmRoles", List.of(TestRealm.AGENT_ROLE)))));
+        try {
+            OAuth.TokenResponse response = server.oauth().token(name,
+                    Map.of("grant_type", "client_credentials", "scope", SCOPE), agent, "imported-secret");
+            assertThat(response.status()).as(response.toString()).isEqualTo(200);
+            String issuer = server.baseUrl() + "/realms/" + name;
+            assertThat(Jwt.verify(response.accessToken(), issuer, server.oauth().jwksUrl(name)).getAudience())
+                    .containsExactly(issuer + "/protocol/openid-connect/token");
+        } finally {
+            server.admin().deleteRealm(name);
+        }
+    }
+
     // ---- the switch on: code redemption, refresh, exchange ----
 
     @Test
