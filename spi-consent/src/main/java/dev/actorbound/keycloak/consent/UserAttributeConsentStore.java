@@ -15,7 +15,6 @@ import org.keycloak.common.util.Time;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserConsentModel;
 import org.keycloak.models.UserModel;
 
 /**
@@ -42,12 +41,11 @@ public final class UserAttributeConsentStore implements ConsentStore {
 
     static final String PREFIX = "actorbound.consent.";
     static final String CLIENTS_INDEX = "actorbound.delegation-clients";
-    /** How often an update of the mirror is retried when Keycloak stamped it within the same millisecond. */
-    private static final int STAMP_ATTEMPTS = 10;
 
     private final KeycloakSession session;
     private final RealmModel realm;
     private final ConsentSignature signature;
+    private final ConsentMirror mirrors;
 
     /** The store of the request's realm. */
     public UserAttributeConsentStore(KeycloakSession session) {
@@ -58,11 +56,12 @@ public final class UserAttributeConsentStore implements ConsentStore {
         this.session = session;
         this.realm = realm;
         this.signature = new ConsentSignature(session, realm);
+        this.mirrors = new ConsentMirror(session, realm);
     }
 
     @Override
     public Optional<AgentConsent> find(UserModel user, String appUuid, String agentUuid) {
-        return mirrorStamp(user, agentUuid).flatMap(stamp -> record(user, appUuid, agentUuid, stamp))
+        return mirrors.stamp(user, agentUuid).flatMap(stamp -> record(user, appUuid, agentUuid, stamp))
                 .map(UserAttributeConsentStore::toConsent);
     }
 
@@ -70,8 +69,9 @@ public final class UserAttributeConsentStore implements ConsentStore {
     public void grant(UserModel user, String appUuid, String agentUuid, Set<String> scopes) {
         ClientModel agent = realm.getClientById(agentUuid);
         if (agent == null) {
-            return;
+            return; // deleted meanwhile: no mirror to bind a record to, and its consents are being cleaned up
         }
+        // Bound to no mirror state yet (0): rewrite binds it to the state it creates.
         ConsentRecord record = new ConsentRecord(user.getId(), appUuid, agentUuid, List.copyOf(new TreeSet<>(scopes)),
                 Time.currentTime(), 0L);
         rewrite(user, agent, live -> live.put(appUuid, record));
@@ -94,7 +94,7 @@ public final class UserAttributeConsentStore implements ConsentStore {
     public List<AgentConsent> list(UserModel user) {
         Map<String, Optional<Long>> stamps = new HashMap<>();
         return recordKeys(user).stream()
-                .map(key -> stamps.computeIfAbsent(agentOf(key), agent -> mirrorStamp(user, agent))
+                .map(key -> stamps.computeIfAbsent(agentOf(key), agent -> mirrors.stamp(user, agent))
                         .flatMap(stamp -> record(user, appOf(key), agentOf(key), stamp)))
                 .flatMap(Optional::stream)
                 .map(UserAttributeConsentStore::toConsent)
@@ -128,7 +128,7 @@ public final class UserAttributeConsentStore implements ConsentStore {
             reindex(user);
             // Mirrors of agents that only served the deleted app; the deleted agent's own mirror goes with it.
             agentsBefore.stream().filter(agent -> !agent.equals(clientUuid))
-                    .forEach(agent -> session.users().revokeConsentForClient(realm, user.getId(), agent));
+                    .forEach(agent -> mirrors.remove(user, agent));
         });
     }
 
@@ -143,53 +143,19 @@ public final class UserAttributeConsentStore implements ConsentStore {
      * of the agent's records counts afterwards.
      */
     private void rewrite(UserModel user, ClientModel agent, Consumer<Map<String, ConsentRecord>> change) {
-        UserConsentModel mirror = session.users().getConsentByClient(realm, user.getId(), agent.getId());
         Map<String, ConsentRecord> live = new TreeMap<>();
-        if (mirror != null) {
-            for (String key : recordKeys(user)) {
-                if (agentOf(key).equals(agent.getId())) {
-                    record(user, appOf(key), agent.getId(), mirror.getLastUpdatedDate())
-                            .ifPresent(record -> live.put(record.app(), record));
-                }
-            }
-        }
+        mirrors.stamp(user, agent.getId()).ifPresent(stamp -> recordKeys(user).stream()
+                .filter(key -> agentOf(key).equals(agent.getId()))
+                .forEach(key -> record(user, appOf(key), agent.getId(), stamp).ifPresent(r -> live.put(r.app(), r))));
         change.accept(live);
         recordKeys(user).stream().filter(key -> agentOf(key).equals(agent.getId())).forEach(user::removeAttribute);
-        Optional<Long> stamp = live.isEmpty() ? Optional.empty() : advance(user, agent, mirror);
-        if (stamp.isEmpty() && mirror != null) {
-            session.users().revokeConsentForClient(realm, user.getId(), agent.getId());
+        Optional<Long> stamp = live.isEmpty() ? Optional.empty() : mirrors.advance(user, agent);
+        if (stamp.isEmpty()) {
+            mirrors.remove(user, agent.getId());
         }
         stamp.ifPresent(newStamp -> live.forEach((app, record) ->
                 user.setSingleAttribute(key(app, agent.getId()), signature.sign(record.boundTo(newStamp)))));
         reindex(user);
-    }
-
-    /**
-     * Creates the mirror or updates it, and returns its new last-updated time, which no earlier state had. Keycloak
-     * stamps milliseconds; a store that does not move the time on leaves the agent without consents (fail closed).
-     */
-    private Optional<Long> advance(UserModel user, ClientModel agent, UserConsentModel mirror) {
-        if (mirror == null) {
-            session.users().addConsent(realm, user.getId(), new UserConsentModel(agent));
-            return mirrorStamp(user, agent.getId());
-        }
-        for (int attempt = 0; attempt < STAMP_ATTEMPTS; attempt++) {
-            session.users().updateConsent(realm, user.getId(), mirror);
-            Optional<Long> stamp = mirrorStamp(user, agent.getId());
-            if (stamp.isPresent() && !stamp.get().equals(mirror.getLastUpdatedDate())) {
-                return stamp;
-            }
-            pause();
-        }
-        return Optional.empty();
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(1);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** The record for (app, agent) if its signature holds and it names this user, app, agent and mirror state. */
@@ -199,15 +165,9 @@ public final class UserAttributeConsentStore implements ConsentStore {
                 .filter(record -> record.isFor(user.getId(), appUuid, agentUuid, stamp));
     }
 
-    /** The mirror's last-updated time, empty when the user has no stock consent on the agent's client. */
-    private Optional<Long> mirrorStamp(UserModel user, String agentUuid) {
-        return Optional.ofNullable(session.users().getConsentByClient(realm, user.getId(), agentUuid))
-                .map(UserConsentModel::getLastUpdatedDate);
-    }
-
     /** Agents named by the user's records whose mirror is gone; one lookup per agent, however many apps name it. */
     private Set<String> unmirroredAgents(UserModel user) {
-        return agentsOf(user).stream().filter(agent -> mirrorStamp(user, agent).isEmpty()).collect(Collectors.toSet());
+        return agentsOf(user).stream().filter(agent -> mirrors.stamp(user, agent).isEmpty()).collect(Collectors.toSet());
     }
 
     private static Set<String> agentsOf(UserModel user) {
