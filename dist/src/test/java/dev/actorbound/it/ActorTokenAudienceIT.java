@@ -87,7 +87,8 @@ class ActorTokenAudienceIT {
         server.admin().createRealm(Map.of("realm", name, "enabled", true,
                 "roles", Map.of("realm", List.of(Map.of("name", TestRealm.AGENT_ROLE))),
                 "clients", List.of(Map.of("clientId", agent, "secret", "imported-secret", "publicClient", false,
-                        "serviceAccountsEnabled", true, "standardFlowEnabled", false)),
+                        "serviceAccountsEnabled", true, "standardFlowEnabled", false, "fullScopeAllowed", false,
+                        "attributes", Map.of("actorbound.agent", "true"))),
                 "users", List.of(Map.of("username", "service-account-" + agent, "enabled", true,
                         "serviceAccountClientId", agent, "realmRoles", List.of(TestRealm.AGENT_ROLE)))));
         try {

@@ -82,7 +82,8 @@ public final class RealmSetup {
                 .map(UserModel::getServiceAccountClientLink)
                 .filter(Objects::nonNull)
                 .map(realm::getClientById)
-                .filter(client -> client != null && OIDCLoginProtocol.LOGIN_PROTOCOL.equals(client.getProtocol()))
+                .filter(client -> client != null && AgentResolver.isMarked(client)
+                        && OIDCLoginProtocol.LOGIN_PROTOCOL.equals(client.getProtocol()))
                 .forEach(client -> client.addClientScope(scope, false));
     }
 }
