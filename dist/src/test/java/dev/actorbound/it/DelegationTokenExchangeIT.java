@@ -233,7 +233,7 @@ class DelegationTokenExchangeIT {
     void actorTokenOfAnotherAgentIsRefused() {
         // booking-agent authenticates but presents planner-agent's own token as its actor token.
         ex.assertRefused(ex.exchange(BOOKING, ex.codeFlowToken(PLANNER), ex.ownToken(PLANNER), Map.of()),
-                "invalid_grant", "actor_token must be the requesting agent's own token");
+                "invalid_grant", "actor_token does not belong to the requesting agent");
     }
 
     @Test
@@ -243,7 +243,7 @@ class DelegationTokenExchangeIT {
         assertThat(bookingDelegated).isNotBlank();
         // azp is booking-agent, but sub is alice and it carries act: not booking-agent's own token.
         ex.assertRefused(ex.exchange(BOOKING, hop1, bookingDelegated, Map.of()),
-                "invalid_grant", "actor_token must be the requesting agent's own token");
+                "invalid_grant", "actor_token must be the agent's own token, not a delegated token");
     }
 
     @Test

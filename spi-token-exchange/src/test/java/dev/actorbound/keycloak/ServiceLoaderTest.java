@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.events.EventListenerProviderFactory;
+import org.keycloak.protocol.ProtocolMapper;
 import org.keycloak.protocol.oidc.TokenExchangeProviderFactory;
 import org.keycloak.protocol.oidc.TokenIntrospectionProviderFactory;
 import org.keycloak.protocol.oidc.endpoints.AuthorizationEndpointCheckProviderFactory;
@@ -44,7 +45,8 @@ class ServiceLoaderTest {
                 Arguments.of(EventListenerProviderFactory.class, List.of("actorbound-consent-cleanup", "actorbound-audit")),
                 Arguments.of(UiPageProviderFactory.class, List.of("actorbound-agents")),
                 Arguments.of(RealmResourceProviderFactory.class, List.of("actorbound")),
-                Arguments.of(ClientPolicyManagerFactory.class, List.of("default")));
+                Arguments.of(ClientPolicyManagerFactory.class, List.of("default")),
+                Arguments.of(ProtocolMapper.class, List.of("actorbound-actor-audience")));
     }
 
     /**

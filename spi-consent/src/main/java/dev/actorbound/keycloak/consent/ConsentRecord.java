@@ -7,9 +7,13 @@ import org.keycloak.representations.JsonWebToken;
 
 /**
  * The signed form of a consent. It is signed with the realm's internal HMAC key so that a user who may edit
- * their own attributes (a realm with unmanaged attributes enabled) still cannot forge or move a consent.
+ * their own attributes (a realm with unmanaged attributes enabled) still cannot forge or move a consent, and it
+ * names the state of the agent's stock consent (the mirror) it was written for, so that an old value written back
+ * after a revocation counts for nothing (see {@link UserAttributeConsentStore}).
  */
 public final class ConsentRecord extends JsonWebToken {
+
+    private static final String TYPE = "actorbound-consent";
 
     @JsonProperty("app")
     private String app;
@@ -20,21 +24,36 @@ public final class ConsentRecord extends JsonWebToken {
     @JsonProperty("scopes")
     private List<String> scopes;
 
+    /** When the user consented (epoch seconds); unchanged when the record is bound to a newer mirror. */
+    @JsonProperty("granted_at")
+    private long grantedAt;
+
+    /** The last-updated time (epoch milliseconds) of the mirror this record belongs to. */
+    @JsonProperty("mirror")
+    private long mirror;
+
     public ConsentRecord() {
     }
 
-    ConsentRecord(String userId, String app, String agent, List<String> scopes) {
+    ConsentRecord(String userId, String app, String agent, List<String> scopes, long grantedAt, long mirror) {
         subject(userId);
         issuedNow();
-        type("actorbound-consent");
+        type(TYPE);
         this.app = app;
         this.agent = agent;
         this.scopes = List.copyOf(scopes);
+        this.grantedAt = grantedAt;
+        this.mirror = mirror;
     }
 
-    boolean isFor(String userId, String appUuid, String agentUuid) {
-        return "actorbound-consent".equals(getType()) && userId.equals(getSubject())
-                && appUuid.equals(app) && agentUuid.equals(agent);
+    /** The same consent, written for another state of the mirror. */
+    ConsentRecord boundTo(long newMirror) {
+        return new ConsentRecord(getSubject(), app, agent, scopes(), grantedAt, newMirror);
+    }
+
+    boolean isFor(String userId, String appUuid, String agentUuid, long currentMirror) {
+        return TYPE.equals(getType()) && userId.equals(getSubject()) && appUuid.equals(app) && agentUuid.equals(agent)
+                && mirror == currentMirror;
     }
 
     String app() {
@@ -47,5 +66,9 @@ public final class ConsentRecord extends JsonWebToken {
 
     List<String> scopes() {
         return scopes == null ? List.of() : scopes;
+    }
+
+    long grantedAt() {
+        return grantedAt;
     }
 }

@@ -1,16 +1,20 @@
 package dev.actorbound.keycloak.consent;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.keycloak.common.util.Time;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserConsentModel;
 import org.keycloak.models.UserModel;
 
 /**
@@ -24,6 +28,14 @@ import org.keycloak.models.UserModel;
  * exists, so those stock buttons revoke the agent for every app at once, even before the cleanup listener has
  * removed the records. The attribute {@value #CLIENTS_INDEX} lists every app and agent a user's records name, so
  * that deleting a client finds the users to clean without scanning the realm.
+ *
+ * <p>A revoked consent cannot be revived by writing a record's old value back into the attributes (an admin may edit
+ * them, and so may the user where the realm allows it). Each record names the mirror's last-updated time, and counts
+ * only while the mirror still has that time: every change of an agent's records moves the mirror on (see
+ * {@link #rewrite}). Only Keycloak sets a stock consent's times, and nobody can set them back: a user may delete a
+ * mirror or create a new one through the account API, an admin may delete one, but neither can restore an earlier
+ * state. A revocation state kept in another attribute would not do: whoever can write one attribute back can write
+ * two.
  */
 public final class UserAttributeConsentStore implements ConsentStore {
 
@@ -32,6 +44,8 @@ public final class UserAttributeConsentStore implements ConsentStore {
 
     private final KeycloakSession session;
     private final RealmModel realm;
+    private final ConsentSignature signature;
+    private final ConsentMirror mirrors;
 
     /** The store of the request's realm. */
     public UserAttributeConsentStore(KeycloakSession session) {
@@ -41,43 +55,49 @@ public final class UserAttributeConsentStore implements ConsentStore {
     public UserAttributeConsentStore(KeycloakSession session, RealmModel realm) {
         this.session = session;
         this.realm = realm;
+        this.signature = new ConsentSignature(session, realm);
+        this.mirrors = new ConsentMirror(session, realm);
     }
 
     @Override
     public Optional<AgentConsent> find(UserModel user, String appUuid, String agentUuid) {
-        return mirrored(user, agentUuid) ? record(user, appUuid, agentUuid) : Optional.empty();
+        return mirrors.stamp(user, agentUuid).flatMap(stamp -> record(user, appUuid, agentUuid, stamp))
+                .map(UserAttributeConsentStore::toConsent);
     }
 
     @Override
     public void grant(UserModel user, String appUuid, String agentUuid, Set<String> scopes) {
-        ConsentRecord record = new ConsentRecord(user.getId(), appUuid, agentUuid, List.copyOf(new TreeSet<>(scopes)));
-        user.setSingleAttribute(key(appUuid, agentUuid), session.tokens().encode(record));
-        reindex(user);
         ClientModel agent = realm.getClientById(agentUuid);
-        if (agent != null && !mirrored(user, agentUuid)) {
-            session.users().addConsent(realm, user.getId(), new UserConsentModel(agent));
+        if (agent == null) {
+            return; // deleted meanwhile: no mirror to bind a record to, and its consents are being cleaned up
         }
+        // Bound to no mirror state yet (0): rewrite binds it to the state it creates.
+        ConsentRecord record = new ConsentRecord(user.getId(), appUuid, agentUuid, List.copyOf(new TreeSet<>(scopes)),
+                Time.currentTime(), 0L);
+        rewrite(user, agent, live -> live.put(appUuid, record));
     }
 
     @Override
     public boolean revoke(UserModel user, String appUuid, String agentUuid) {
-        String key = key(appUuid, agentUuid);
         boolean present = find(user, appUuid, agentUuid).isPresent();
-        user.removeAttribute(key);
-        reindex(user);
-        if (!agentsOf(user).contains(agentUuid)) {
-            session.users().revokeConsentForClient(realm, user.getId(), agentUuid);
+        ClientModel agent = realm.getClientById(agentUuid);
+        if (agent == null) {
+            user.removeAttribute(key(appUuid, agentUuid));
+            reindex(user);
+        } else {
+            rewrite(user, agent, live -> live.remove(appUuid));
         }
         return present;
     }
 
     @Override
     public List<AgentConsent> list(UserModel user) {
-        Set<String> unmirrored = unmirroredAgents(user);
+        Map<String, Optional<Long>> stamps = new HashMap<>();
         return recordKeys(user).stream()
-                .filter(key -> !unmirrored.contains(agentOf(key)))
-                .map(key -> record(user, appOf(key), agentOf(key)))
+                .map(key -> stamps.computeIfAbsent(agentOf(key), agent -> mirrors.stamp(user, agent))
+                        .flatMap(stamp -> record(user, appOf(key), agentOf(key), stamp)))
                 .flatMap(Optional::stream)
+                .map(UserAttributeConsentStore::toConsent)
                 .toList();
     }
 
@@ -108,7 +128,7 @@ public final class UserAttributeConsentStore implements ConsentStore {
             reindex(user);
             // Mirrors of agents that only served the deleted app; the deleted agent's own mirror goes with it.
             agentsBefore.stream().filter(agent -> !agent.equals(clientUuid))
-                    .forEach(agent -> session.users().revokeConsentForClient(realm, user.getId(), agent));
+                    .forEach(agent -> mirrors.remove(user, agent));
         });
     }
 
@@ -116,21 +136,38 @@ public final class UserAttributeConsentStore implements ConsentStore {
         return PREFIX + appUuid + "." + agentUuid;
     }
 
-    /** The signed record for (app, agent), whether or not its mirror still exists. */
-    private Optional<AgentConsent> record(UserModel user, String appUuid, String agentUuid) {
-        return user.getAttributeStream(key(appUuid, agentUuid)).findFirst()
-                .map(value -> session.tokens().decode(value, ConsentRecord.class))
-                .filter(record -> record.isFor(user.getId(), appUuid, agentUuid))
-                .map(UserAttributeConsentStore::toConsent);
+    /**
+     * Every change of an agent's records goes through here: {@code change} edits the records that count now (by app),
+     * then the agent's attributes are written anew. With records left, the mirror is created or moved on and they
+     * are signed again for its new state; with none left, the mirror is deleted. Either way no earlier value of any
+     * of the agent's records counts afterwards.
+     */
+    private void rewrite(UserModel user, ClientModel agent, Consumer<Map<String, ConsentRecord>> change) {
+        Map<String, ConsentRecord> live = new TreeMap<>();
+        mirrors.stamp(user, agent.getId()).ifPresent(stamp -> recordKeys(user).stream()
+                .filter(key -> agentOf(key).equals(agent.getId()))
+                .forEach(key -> record(user, appOf(key), agent.getId(), stamp).ifPresent(r -> live.put(r.app(), r))));
+        change.accept(live);
+        recordKeys(user).stream().filter(key -> agentOf(key).equals(agent.getId())).forEach(user::removeAttribute);
+        Optional<Long> stamp = live.isEmpty() ? Optional.empty() : mirrors.advance(user, agent);
+        if (stamp.isEmpty()) {
+            mirrors.remove(user, agent.getId());
+        }
+        stamp.ifPresent(newStamp -> live.forEach((app, record) ->
+                user.setSingleAttribute(key(app, agent.getId()), signature.sign(record.boundTo(newStamp)))));
+        reindex(user);
+    }
+
+    /** The record for (app, agent) if its signature holds and it names this user, app, agent and mirror state. */
+    private Optional<ConsentRecord> record(UserModel user, String appUuid, String agentUuid, Long stamp) {
+        return stamp == null ? Optional.empty() : user.getAttributeStream(key(appUuid, agentUuid)).findFirst()
+                .flatMap(signature::verify)
+                .filter(record -> record.isFor(user.getId(), appUuid, agentUuid, stamp));
     }
 
     /** Agents named by the user's records whose mirror is gone; one lookup per agent, however many apps name it. */
     private Set<String> unmirroredAgents(UserModel user) {
-        return agentsOf(user).stream().filter(agent -> !mirrored(user, agent)).collect(Collectors.toSet());
-    }
-
-    private boolean mirrored(UserModel user, String agentUuid) {
-        return session.users().getConsentByClient(realm, user.getId(), agentUuid) != null;
+        return agentsOf(user).stream().filter(agent -> mirrors.stamp(user, agent).isEmpty()).collect(Collectors.toSet());
     }
 
     private static Set<String> agentsOf(UserModel user) {
@@ -166,7 +203,6 @@ public final class UserAttributeConsentStore implements ConsentStore {
     }
 
     private static AgentConsent toConsent(ConsentRecord record) {
-        long grantedAt = record.getIat() == null ? 0L : record.getIat();
-        return new AgentConsent(record.app(), record.agent(), Set.copyOf(record.scopes()), grantedAt);
+        return new AgentConsent(record.app(), record.agent(), Set.copyOf(record.scopes()), record.grantedAt());
     }
 }

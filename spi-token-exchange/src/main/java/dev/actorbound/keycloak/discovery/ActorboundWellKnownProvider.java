@@ -1,8 +1,6 @@
 package dev.actorbound.keycloak.discovery;
 
-import java.util.List;
-
-import org.keycloak.OAuth2Constants;
+import dev.actorbound.keycloak.grant.ActorTokenParameters;
 import org.keycloak.protocol.oidc.representations.OIDCConfigurationRepresentation;
 import org.keycloak.wellknown.WellKnownProvider;
 
@@ -20,8 +18,7 @@ final class ActorboundWellKnownProvider implements WellKnownProvider {
         Object config = delegate.getConfig();
         if (config instanceof OIDCConfigurationRepresentation oidc) {
             oidc.setOtherClaims("requested_actor_supported", true);
-            oidc.setOtherClaims("actor_token_types_supported",
-                    List.of(OAuth2Constants.ACCESS_TOKEN_TYPE, OAuth2Constants.JWT_TOKEN_TYPE));
+            oidc.setOtherClaims("actor_token_types_supported", ActorTokenParameters.ACCEPTED_TYPES);
         }
         return config;
     }

@@ -10,13 +10,15 @@ import dev.actorbound.keycloak.agent.Agent;
 import dev.actorbound.keycloak.agent.AgentResolver;
 import dev.actorbound.keycloak.agent.AuditDetails;
 import dev.actorbound.keycloak.agent.DelegatedRoles;
-import dev.actorbound.keycloak.chain.ActorChain;
+import dev.actorbound.keycloak.chain.Actor;
 import dev.actorbound.keycloak.chain.RoleCeiling;
 import dev.actorbound.keycloak.consent.ActorboundOptions;
 import dev.actorbound.keycloak.delegation.Delegation;
 import dev.actorbound.keycloak.delegation.EffectiveGrant;
 import dev.actorbound.keycloak.delegation.ResolvedRoles;
 import dev.actorbound.keycloak.delegation.TokenPeek;
+import dev.actorbound.keycloak.grant.ActorTokenParameters;
+import dev.actorbound.keycloak.grant.ActorTokenVerifier;
 import dev.actorbound.keycloak.grant.GrantRefusal;
 import dev.actorbound.keycloak.grant.RealmTokenVerifier;
 import jakarta.ws.rs.core.Response;
@@ -48,7 +50,6 @@ import org.keycloak.services.util.MtlsHoKTokenUtil;
  */
 public final class DelegationTokenExchangeProvider extends StandardTokenExchangeProvider {
 
-    private static final Set<String> ACTOR_TOKEN_TYPES = Set.of(OAuth2Constants.ACCESS_TOKEN_TYPE, OAuth2Constants.JWT_TOKEN_TYPE);
     private static final List<String> UNSUPPORTED = List.of(OAuth2Constants.REQUESTED_SUBJECT, OAuth2Constants.REQUESTED_ISSUER,
             OAuth2Constants.SUBJECT_ISSUER);
 
@@ -129,13 +130,13 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
             throw failure.refuse(OAuthErrorException.INVALID_REQUEST, Errors.INVALID_REQUEST,
                     "subject_token with subject_token_type " + OAuth2Constants.ACCESS_TOKEN_TYPE + " is required");
         }
-        if (params.getActorToken() == null) {
+        ActorTokenParameters actor = ActorTokenParameters.parse(formParams);
+        if (actor.error() != null) {
+            throw failure.refuse(OAuthErrorException.INVALID_REQUEST, Errors.INVALID_REQUEST, actor.error());
+        }
+        if (actor.token() == null) {
             throw failure.refuse(OAuthErrorException.INVALID_REQUEST, Errors.INVALID_REQUEST,
                     "actor_token is required for delegation token exchange");
-        }
-        if (params.getActorTokenType() != null && !ACTOR_TOKEN_TYPES.contains(params.getActorTokenType())) {
-            throw failure.refuse(OAuthErrorException.INVALID_REQUEST, Errors.INVALID_REQUEST,
-                    "actor_token_type must be " + OAuth2Constants.ACCESS_TOKEN_TYPE + " or " + OAuth2Constants.JWT_TOKEN_TYPE);
         }
     }
 
@@ -146,15 +147,8 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
     }
 
     private void requireOwnActorToken(Agent requester) {
-        AccessToken actor = new RealmTokenVerifier(session, realm).verify(params.getActorToken())
-                .map(AuthResult::token)
-                .orElseThrow(() -> failure.refuse(OAuthErrorException.INVALID_GRANT, Errors.INVALID_TOKEN,
-                        "actor_token is not a valid, active access token of this realm"));
-        if (actor.getOtherClaims().containsKey(ActorChain.CLAIM) || !requester.serviceAccountId().equals(actor.getSubject())
-                || !requester.clientId().equals(actor.getIssuedFor())) {
-            throw failure.refuse(OAuthErrorException.INVALID_GRANT, "actor_mismatch",
-                    "actor_token must be the requesting agent's own token");
-        }
+        new ActorTokenVerifier(session, realm, failure).verify(params.getActorToken(),
+                new Actor(requester.serviceAccountId(), requester.clientId()), ActorTokenVerifier.REQUESTING_AGENT);
     }
 
     /** Delegated exchanges issue access tokens only: a refresh token would outlive every live check. */

@@ -47,6 +47,12 @@ final class HandOff {
     }
 
     HandOff decide(AccessToken subject, UserModel user, Agent requester) {
+        if (user.getServiceAccountClientLink() != null) {
+            // A client's own token, e.g. an agent's actor token that the app it was handed to replays: it speaks
+            // for no user, so nobody can have consented to delegate it.
+            throw failure.refuse(OAuthErrorException.INVALID_GRANT, "service_account_subject",
+                    "subject_token is a client's own token, not a user's");
+        }
         Actor newActor = new Actor(requester.serviceAccountId(), requester.clientId());
         Object claim = subject.getOtherClaims().get(ActorChain.CLAIM);
         if (claim == null) {

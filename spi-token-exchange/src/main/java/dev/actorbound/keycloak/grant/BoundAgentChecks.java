@@ -4,7 +4,6 @@ import java.util.Optional;
 
 import dev.actorbound.keycloak.agent.Agent;
 import dev.actorbound.keycloak.chain.Actor;
-import dev.actorbound.keycloak.chain.ActorChain;
 import dev.actorbound.keycloak.consent.AgentConsent;
 import dev.actorbound.keycloak.liveness.DelegationLiveness;
 import dev.actorbound.keycloak.consent.UserAttributeConsentStore;
@@ -14,8 +13,6 @@ import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.representations.AccessToken;
-import org.keycloak.services.managers.AuthenticationManager;
 
 /**
  * What every token issued to an app for a bound agent re-checks (PROTOCOL §2.2 and §5), at code redemption and at
@@ -34,20 +31,9 @@ final class BoundAgentChecks {
         this.refusal = refusal;
     }
 
-    /** The actor token must be an active token of this realm, issued to the bound agent itself, not a delegated one. */
+    /** The actor token must be the bound agent's own token (see {@link ActorTokenVerifier}). */
     void actorToken(String actorToken, Actor bound) {
-        AccessToken token = new RealmTokenVerifier(session, realm).verify(actorToken)
-                .map(AuthenticationManager.AuthResult::token)
-                .orElseThrow(() -> refusal.refuse(OAuthErrorException.INVALID_GRANT, Errors.INVALID_TOKEN,
-                        "actor_token is not a valid, active access token of this realm"));
-        if (token.getOtherClaims().containsKey(ActorChain.CLAIM)) {
-            throw refusal.refuse(OAuthErrorException.INVALID_GRANT, "delegated_actor_token",
-                    "actor_token must be the agent's own token, not a delegated token");
-        }
-        if (!bound.sub().equals(token.getSubject()) || !bound.clientId().equals(token.getIssuedFor())) {
-            throw refusal.refuse(OAuthErrorException.INVALID_GRANT, "actor_mismatch",
-                    "actor_token does not belong to the agent the user consented to");
-        }
+        new ActorTokenVerifier(session, realm, refusal).verify(actorToken, bound, ActorTokenVerifier.CONSENTED_AGENT);
     }
 
     /** An agent that passed {@link #liveAgent}, with the user's consent that lets it act through the app. */

@@ -51,4 +51,12 @@ class ActorTokenParametersTest {
         assertThat(ActorTokenParameters.parse(form("actor_token", "")).error()).isEqualTo("actor_token must not be empty");
         assertThat(ActorTokenParameters.parse(form("actor_token_type", ACCESS)).error()).contains("without actor_token");
     }
+
+    @Test
+    void rejectsATokenLongerThanKeycloaksTokenParameterLimit() {
+        String longest = "t".repeat(ActorTokenParameters.MAX_LENGTH);
+        assertThat(ActorTokenParameters.parse(form("actor_token", longest)).token()).isEqualTo(longest);
+        assertThat(ActorTokenParameters.parse(form("actor_token", longest + "t")).error())
+                .isEqualTo("actor_token must not be longer than 20000 characters");
+    }
 }

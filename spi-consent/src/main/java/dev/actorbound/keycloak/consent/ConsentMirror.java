@@ -1,0 +1,67 @@
+package dev.actorbound.keycloak.consent;
+
+import java.util.Optional;
+
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserConsentModel;
+import org.keycloak.models.UserModel;
+
+/**
+ * The stock Keycloak consent on an agent's client that stands for a user's consents to that agent (the mirror), and
+ * its last-updated time (the <em>stamp</em>), which only Keycloak sets and nobody can set back: the state a consent
+ * record is bound to.
+ */
+final class ConsentMirror {
+
+    /** How often an update is repeated when Keycloak stamped it within the same millisecond as the last one. */
+    private static final int ATTEMPTS = 10;
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+
+    ConsentMirror(KeycloakSession session, RealmModel realm) {
+        this.session = session;
+        this.realm = realm;
+    }
+
+    /** The mirror's stamp, empty when the user has no stock consent on the agent's client. */
+    Optional<Long> stamp(UserModel user, String agentUuid) {
+        return Optional.ofNullable(session.users().getConsentByClient(realm, user.getId(), agentUuid))
+                .map(UserConsentModel::getLastUpdatedDate);
+    }
+
+    /**
+     * Creates the mirror or updates it, and returns its new stamp, which no earlier state had. Empty when the store
+     * does not move the stamp on: the caller then removes the mirror (fail closed).
+     */
+    Optional<Long> advance(UserModel user, ClientModel agent) {
+        UserConsentModel mirror = session.users().getConsentByClient(realm, user.getId(), agent.getId());
+        if (mirror == null) {
+            session.users().addConsent(realm, user.getId(), new UserConsentModel(agent));
+            return stamp(user, agent.getId());
+        }
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            session.users().updateConsent(realm, user.getId(), mirror);
+            Optional<Long> stamp = stamp(user, agent.getId());
+            if (stamp.isPresent() && !stamp.get().equals(mirror.getLastUpdatedDate())) {
+                return stamp;
+            }
+            pause();
+        }
+        return Optional.empty();
+    }
+
+    void remove(UserModel user, String agentUuid) {
+        session.users().revokeConsentForClient(realm, user.getId(), agentUuid);
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
