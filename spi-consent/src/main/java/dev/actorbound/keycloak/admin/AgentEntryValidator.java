@@ -1,6 +1,7 @@
 package dev.actorbound.keycloak.admin;
 
 import java.util.Objects;
+import java.util.stream.Stream;
 
 import dev.actorbound.keycloak.agent.AgentAttributes;
 import dev.actorbound.keycloak.agent.AgentResolver;
@@ -35,9 +36,6 @@ final class AgentEntryValidator {
         if (!isAgent(agent)) {
             throw new ComponentValidationException(Messages.NOT_AN_AGENT, entry.agent());
         }
-        if (agent.isFullScopeAllowed()) {
-            throw new ComponentValidationException(Messages.FULL_SCOPE, entry.agent());
-        }
         entry.allowedClients().stream().filter(app -> realm.getClientByClientId(app) == null).findFirst()
                 .ifPresent(app -> {
                     throw new ComponentValidationException(Messages.UNKNOWN_APP, app);
@@ -61,8 +59,20 @@ final class AgentEntryValidator {
         if (!AgentResolver.isMarked(client)) {
             throw new ComponentValidationException(Messages.DELEGATE_NOT_MARKED, delegate);
         }
-        if (client.isFullScopeAllowed()) {
-            throw new ComponentValidationException(Messages.FULL_SCOPE, delegate);
+
+    }
+
+    /**
+     * What the page checks when an admin saves an entry, beyond {@link #validate}: settings of the clients themselves
+     * that the runtime refuses. Not part of validation, which realm import also runs before the clients are complete.
+     */
+    void requireUsable(AgentEntry entry) {
+        for (String clientId : Stream.concat(Stream.of(entry.agent()),
+                entry.delegates().stream()).toList()) {
+            ClientModel client = realm.getClientByClientId(clientId);
+            if (client != null && client.isFullScopeAllowed()) {
+                throw new ComponentValidationException(Messages.FULL_SCOPE, clientId);
+            }
         }
     }
 

@@ -53,6 +53,7 @@ public final class AgentsPageProviderFactory implements UiPageProviderFactory<Co
     public void onCreate(KeycloakSession session, RealmModel realm, ComponentModel model) {
         AgentEntry entry = AgentEntry.from(model);
         new AgentEditPermission(session, realm).require(entry.agent());
+        new AgentEntryValidator(session, realm).requireUsable(entry);
         new AgentAttributeWriter(realm).write(entry);
     }
 
@@ -66,6 +67,7 @@ public final class AgentsPageProviderFactory implements UiPageProviderFactory<Co
         if (moved) {
             permission.require(oldAgent);
         }
+        new AgentEntryValidator(session, realm).requireUsable(entry);
         AgentAttributeWriter writer = new AgentAttributeWriter(realm);
         if (moved) {
             writer.clear(oldAgent);
