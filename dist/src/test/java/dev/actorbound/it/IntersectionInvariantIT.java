@@ -231,6 +231,20 @@ class IntersectionInvariantIT {
         assertThat(delegates).as("planner hands to booking, booking to payment").contains("Booking Agent").contains(Exchanges.PAYMENT);
     }
 
+    // ---- found by reading: a next hop never re-checked the app ----
+
+    @Test
+    void aNextHopNeedsAnAgentThatAcceptsTheAppTheUserConsentedThrough() {
+        String hop1 = ex.codeFlowToken(PLANNER);
+        ex.setAttribute(BOOKING, "actorbound.allowed-clients", TestRealm.BACKEND);
+        try {
+            ex.assertRefused(ex.exchange(BOOKING, hop1), "invalid_grant",
+                    "the agent does not accept requests from the app the user consented through");
+        } finally {
+            ex.setAttribute(BOOKING, "actorbound.allowed-clients", APP + "," + TestRealm.BACKEND);
+        }
+    }
+
     // ---- found by reading: supports() claimed exchanges of other issuers ----
 
     @Test
