@@ -3,12 +3,9 @@ package dev.actorbound.it;
 import static dev.actorbound.it.TestRealm.PLANNER;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -36,7 +33,6 @@ class DelegatedApiAccessIT {
 
     private static TestRealm realm;
     private static Exchanges ex;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void createRealm(KeycloakServer server) {
@@ -183,14 +179,7 @@ class DelegatedApiAccessIT {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
-        try {
-            return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return realm.oauth().send(request);
     }
 
     private static URI uri(String path) {

@@ -201,7 +201,8 @@ public final class OAuth {
         return send(request);
     }
 
-    private HttpResponse<String> send(HttpRequest.Builder request) {
+    /** Sends any request to Keycloak (an API call with a bearer token, say), with the same timeout as the rest. */
+    HttpResponse<String> send(HttpRequest.Builder request) {
         try {
             return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
