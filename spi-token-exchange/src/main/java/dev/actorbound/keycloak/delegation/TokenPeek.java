@@ -4,8 +4,8 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.actorbound.keycloak.chain.ActorChain;
-import org.keycloak.util.JsonSerialization;
 
 /**
  * Reads a JWT's payload without verifying it. Only ever used to decide <em>who handles</em> or <em>who refuses</em>
@@ -15,6 +15,8 @@ import org.keycloak.util.JsonSerialization;
 public final class TokenPeek {
 
     private static final int MAX_TOKEN_LENGTH = 64 * 1024;
+    /** A plain reader: the payload is only looked at, never bound to Keycloak's token classes. */
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<?, ?> payload;
 
@@ -31,7 +33,7 @@ public final class TokenPeek {
             return Optional.empty();
         }
         try {
-            return Optional.of(new TokenPeek(JsonSerialization.readValue(Base64.getUrlDecoder().decode(parts[1]), Map.class)));
+            return Optional.of(new TokenPeek(JSON.readValue(Base64.getUrlDecoder().decode(parts[1]), Map.class)));
         } catch (java.io.IOException | IllegalArgumentException e) {
             return Optional.empty();
         }
