@@ -85,6 +85,14 @@ public final class AgentResolver {
         return asAgent(clientId == null ? null : realm.getClientByClientId(clientId));
     }
 
+    /**
+     * The agent an actor of a token names ({@code act.client_id}, {@code act.sub}), only while it is still an agent
+     * with that very service account: a client re-created under the same client_id is another agent.
+     */
+    public Optional<Agent> byActor(String clientId, String serviceAccountId) {
+        return byClientId(clientId).filter(agent -> agent.serviceAccountId().equals(serviceAccountId));
+    }
+
     private Optional<Agent> asAgent(ClientModel client) {
         if (client == null || client.isFullScopeAllowed() || !isAgentClient(client)) {
             return Optional.empty();

@@ -1,6 +1,7 @@
 package dev.actorbound.keycloak.agent;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -42,7 +43,7 @@ public final class DelegatedRoles {
 
     /** {@code base} narrowed by every actor's ceiling and by {@code input} (what the token it came from carried). */
     public static Set<RoleModel> narrow(Stream<RoleModel> base, Collection<ClientModel> actors, Predicate<RoleModel> input) {
-        Set<Set<RoleModel>> ceilings = actors.stream().map(DelegatedRoles::ceiling).collect(Collectors.toSet());
+        List<Set<RoleModel>> ceilings = actors.stream().map(DelegatedRoles::ceiling).toList();
         return base.filter(role -> !administrative(role))
                 .filter(role -> ceilings.stream().allMatch(ceiling -> ceiling.contains(role)))
                 .filter(input)

@@ -6,12 +6,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import dev.actorbound.keycloak.consent.AgentConsent;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.Constants;
 import org.keycloak.models.ProtocolMapperModel;
-import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.protocol.oidc.mappers.AudienceProtocolMapper;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.representations.RefreshToken;
@@ -66,7 +66,7 @@ public final class DelegationSeal {
         if (token.getScope() == null) {
             return Optional.empty();
         }
-        return TokenManager.parseScopeParameter(token.getScope())
+        return AgentConsent.scopesOf(token.getScope()).stream()
                 .filter(scope -> !OAuth2Constants.SCOPE_OPENID.equals(scope) && !grant.scopes().contains(scope))
                 .findFirst()
                 .map(scope -> outside("scope " + scope));

@@ -6,17 +6,18 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
+import dev.actorbound.keycloak.agent.Agent;
 import dev.actorbound.keycloak.agent.AgentResolver;
 import dev.actorbound.keycloak.agent.DelegatedRoles;
 import dev.actorbound.keycloak.chain.Actor;
 import dev.actorbound.keycloak.chain.ActorChain;
 import dev.actorbound.keycloak.chain.RoleCeiling;
+import dev.actorbound.keycloak.consent.AgentConsent;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.protocol.oidc.encode.AccessTokenContext;
 import org.keycloak.protocol.oidc.encode.TokenContextEncoderProvider;
 import org.keycloak.representations.AccessToken;
@@ -42,17 +43,15 @@ public final class IssuedDelegation {
         AgentResolver agents = new AgentResolver(session, realm);
         List<ClientModel> actors = new ArrayList<>();
         for (Actor actor : chain.actors()) {
-            Optional<ClientModel> live = agents.byClientId(actor.clientId())
-                    .filter(agent -> agent.serviceAccountId().equals(actor.sub())).map(agent -> agent.client());
+            Optional<ClientModel> live = agents.byActor(actor.clientId(), actor.sub()).map(Agent::client);
             if (live.isEmpty()) {
                 return Optional.empty();
             }
             actors.add(live.get());
         }
-        Set<RoleModel> base = TokenManager.getAccess(user, client,
-                TokenManager.getRequestedClientScopes(session, token.getScope(), client, user));
+        Set<RoleModel> base = ResolvedRoles.ofClientSession(session, user, client, token.getScope());
         Predicate<RoleModel> carried = isLightweight(session, token) ? role -> true : RoleCeiling.of(token)::allows;
-        Set<String> scopes = token.getScope() == null ? Set.of() : Set.copyOf(TokenManager.parseScopeParameter(token.getScope()).toList());
+        Set<String> scopes = AgentConsent.scopesOf(token.getScope());
         return Optional.of(new EffectiveGrant(DelegatedRoles.narrow(base.stream(), actors, carried), scopes));
     }
 

@@ -6,6 +6,8 @@ import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RoleModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.representations.AccessToken;
 
 /**
@@ -22,6 +24,15 @@ public final class ResolvedRoles {
     static final String ATTRIBUTE_PREFIX = "RESOLVED_ROLES:";
 
     private ResolvedRoles() {
+    }
+
+    /**
+     * The roles Keycloak's client-session context for {@code client} and this {@code scope} parameter holds: the
+     * user's live roles as far as the client may see them. Computed the same way where Keycloak builds that context
+     * itself (refresh, introspection), so that it can be narrowed before the mappers run.
+     */
+    public static Set<RoleModel> ofClientSession(KeycloakSession session, UserModel user, ClientModel client, String scope) {
+        return TokenManager.getAccess(user, client, TokenManager.getRequestedClientScopes(session, scope, client, user));
     }
 
     public static void prime(KeycloakSession session, ClientSessionContext ctx, Set<RoleModel> roles) {

@@ -4,7 +4,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import dev.actorbound.keycloak.agent.Agent;
 import dev.actorbound.keycloak.agent.AgentResolver;
@@ -13,6 +12,7 @@ import dev.actorbound.keycloak.agent.DelegatedRoles;
 import dev.actorbound.keycloak.chain.Actor;
 import dev.actorbound.keycloak.chain.RoleCeiling;
 import dev.actorbound.keycloak.consent.ActorboundOptions;
+import dev.actorbound.keycloak.consent.AgentConsent;
 import dev.actorbound.keycloak.delegation.Delegation;
 import dev.actorbound.keycloak.delegation.EffectiveGrant;
 import dev.actorbound.keycloak.delegation.ResolvedRoles;
@@ -186,22 +186,22 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
      */
     @Override
     protected String getRequestedScope(AccessToken token, List<ClientModel> targets) {
-        Set<String> allowed = new HashSet<>(split(token.getScope()));
+        Set<String> allowed = new HashSet<>(AgentConsent.scopesOf(token.getScope()));
         allowed.retainAll(handOff.consent().scopes());
         String scope = params.getScope();
-        Set<String> requested = split(scope);
-        if (!allowed.containsAll(requested) || (scope != null && !scope.isBlank() && !TokenManager.isValidScope(session, scope, client))) {
+        Set<String> requested = AgentConsent.scopesOf(scope);
+        if (!allowed.containsAll(requested) || (!requested.isEmpty() && !TokenManager.isValidScope(session, scope, client))) {
             throw failure.refuse(OAuthErrorException.INVALID_SCOPE, Errors.INVALID_REQUEST,
                     "requested scope exceeds what the subject token and the user's consent allow");
         }
-        Set<String> restricted = new HashSet<>(requested.isEmpty() ? allowed : requested);
+        grantedScopes = Set.copyOf(requested.isEmpty() ? allowed : requested);
+        Set<String> restricted = new HashSet<>(grantedScopes);
         client.getClientScopes(true).values().stream().filter(s -> !s.isIncludeInTokenScope())
                 .map(ClientScopeModel::getName).forEach(restricted::add);
         // The client's own dedicated scope (its protocol mappers) is named like the client; a null name is kept too.
         restricted.add(client.getName());
         context.setRestrictedScopes(restricted);
-        grantedScopes = Set.copyOf(requested.isEmpty() ? allowed : requested);
-        return scope == null || scope.isBlank() ? null : scope;
+        return requested.isEmpty() ? null : scope;
     }
 
     /**
@@ -234,10 +234,5 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
     private RuntimeException unavailableAudience() {
         return failure.refuse(OAuthErrorException.INVALID_TARGET, Errors.INVALID_REQUEST,
                 "requested audience is not available to this agent");
-    }
-
-    private static Set<String> split(String scope) {
-        return scope == null ? Set.of() : TokenManager.parseScopeParameter(scope).filter(s -> !s.isEmpty())
-                .collect(Collectors.toSet());
     }
 }

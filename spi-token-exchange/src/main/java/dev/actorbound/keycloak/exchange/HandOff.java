@@ -134,7 +134,7 @@ final class HandOff {
     }
 
     private static Optional<Agent> live(AgentResolver agents, Actor actor) {
-        return agents.byClientId(actor.clientId()).filter(agent -> agent.serviceAccountId().equals(actor.sub()));
+        return agents.byActor(actor.clientId(), actor.sub());
     }
 
     /** RFC 8693 §4.4: the subject token itself may name who may act next. */

@@ -2,7 +2,7 @@ package dev.actorbound.keycloak.grant;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
+import java.util.Set;
 
 import dev.actorbound.keycloak.agent.Agent;
 import dev.actorbound.keycloak.agent.AgentResolver;
@@ -91,9 +91,8 @@ public final class DelegatedRefreshTokenProvider extends DefaultRefreshTokenProv
 
         // The refresh builds its client-session context inside Keycloak from the refresh token's scope; the roles
         // that context will hold are computed the same way here, narrowed, and put where every mapper reads them.
-        Stream<RoleModel> appRoles = TokenManager.getAccess(user, app,
-                TokenManager.getRequestedClientScopes(session, old.getScope(), app, user)).stream();
-        EffectiveGrant grant = new EffectiveGrant(DelegatedRoles.narrow(appRoles, List.of(agent.client()), role -> true),
+        Set<RoleModel> appRoles = ResolvedRoles.ofClientSession(session, user, app, old.getScope());
+        EffectiveGrant grant = new EffectiveGrant(DelegatedRoles.narrow(appRoles.stream(), List.of(agent.client()), role -> true),
                 live.consent().scopes());
         ResolvedRoles.prime(session, old.getSessionId(), app, grant.roles());
         session.setAttribute(Delegation.ATTRIBUTE, new Delegation(chain, options.lifetimeFor(agent.settings()), null,

@@ -47,11 +47,6 @@ final class DelegationIntrospection {
     }
 
     /**
-     * Keycloak rebuilds the answer from the app's client session, whose roles are the user's, not the agent's:
-     * an answer must never say more than the token it describes, so roles and audience are cut to the token's.
-     * A refresh token carries no roles, so its answer names none.
-     */
-    /**
      * Before Keycloak runs the mappers again for a delegated token: the roles they see are the delegation's,
      * recomputed on live state by the same rule as at issuance.
      */
@@ -61,6 +56,11 @@ final class DelegationIntrospection {
         }
     }
 
+    /**
+     * Keycloak rebuilds the answer from the app's client session, whose roles are the user's, not the agent's:
+     * an answer must never say more than the token it describes, so roles and audience are cut to the token's.
+     * A refresh token carries no roles, so its answer names none.
+     */
     private static void narrowToToken(AccessToken answer, AccessToken token) {
         if (answer.getRealmAccess() != null && answer.getRealmAccess().getRoles() != null) {
             Set<String> carried = roles(token.getRealmAccess());

@@ -2,7 +2,6 @@ package dev.actorbound.keycloak.liveness;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import dev.actorbound.keycloak.agent.Agent;
 import dev.actorbound.keycloak.agent.AgentResolver;
@@ -82,8 +81,7 @@ public final class DelegationLiveness {
         AgentResolver resolver = new AgentResolver(session, realm);
         List<Agent> live = new ArrayList<>(chain.depth());
         for (Actor actor : chain.actors()) {
-            Optional<Agent> agent = resolver.byClientId(actor.clientId()).filter(a -> a.serviceAccountId().equals(actor.sub()));
-            agent.ifPresent(live::add);
+            resolver.byActor(actor.clientId(), actor.sub()).ifPresent(live::add);
         }
         return live;
     }
