@@ -29,6 +29,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class DelegatedApiAccessIT {
 
     static final String ADMIN_REFUSED = "a delegated token (one with act) cannot be used with the Admin API";
+    static final String REGISTRATION_REFUSED =
+            "a delegated token (one with act) cannot be used with the client registration API";
     static final String ACCOUNT_REFUSED = "a delegated token (one with act) cannot be used with the Account API";
 
     private static TestRealm realm;
@@ -163,6 +165,34 @@ class DelegatedApiAccessIT {
         List<String> texts = new java.util.ArrayList<>();
         array.forEach(node -> texts.add(node.asText()));
         return texts;
+    }
+
+    /**
+     * Keycloak's client registration API resolves a lightweight token's roles itself, from the app's session: a
+     * delegated lightweight token would register clients with the user's create-client right.
+     */
+    @Test
+    void theClientRegistrationApiRefusesADelegatedTokenEvenALightweightOne() {
+        realm.admin().addClientRolesToUser(realm.name(), realm.userId(TestRealm.ALICE), "realm-management", "create-client");
+        realm.admin().updateClient(realm.name(), TestRealm.APP,
+                c -> c.with("attributes").put("client.use.lightweight.access.token.enabled", "true"));
+        try {
+            String delegated = ex.codeFlowToken(PLANNER);
+
+            HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/realms/" + realm.name()
+                    + "/clients-registrations/default")).header("Authorization", "Bearer " + delegated)
+                    .header("Content-Type", "application/json").header("Accept", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"clientId\":\"rogue-client\"}")));
+
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(403);
+            JsonNode body = Admin.read(response.body());
+            assertThat(body.path("error").asText()).isEqualTo("access_denied");
+            assertThat(body.path("error_description").asText()).isEqualTo(REGISTRATION_REFUSED);
+            assertThat(realm.admin().get("/realms/" + realm.name() + "/clients?clientId=rogue-client").body()).isEmpty();
+        } finally {
+            realm.admin().updateClient(realm.name(), TestRealm.APP,
+                    c -> c.with("attributes").put("client.use.lightweight.access.token.enabled", "false"));
+        }
     }
 
     private static void assertAccountRefused(HttpResponse<String> response) {

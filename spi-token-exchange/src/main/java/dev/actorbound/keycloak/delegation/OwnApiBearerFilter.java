@@ -14,7 +14,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.utils.KeycloakSessionUtil;
 
 /**
- * Keycloak's Admin REST API and Account REST API never accept a delegated token. The Admin API does not even read
+ * Keycloak's Admin, Account and client registration REST APIs never accept a delegated token. The Admin API does not even read
  * the token's roles: it asks whether the user holds a role and the token's client may carry it, so narrowing the
  * token cannot protect it; only refusing the request can. Registered as a JAX-RS filter (Keycloak picks up
  * {@code @Provider} filters of provider jars); it looks at requests to those two APIs that carry a bearer token

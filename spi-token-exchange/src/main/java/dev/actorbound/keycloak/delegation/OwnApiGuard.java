@@ -18,8 +18,9 @@ import org.keycloak.representations.AccessToken;
 import org.keycloak.services.ErrorResponseException;
 
 /**
- * Delegated tokens never reach Keycloak's own Admin and Account REST APIs, whatever roles an admin mapped to the
- * agent: an agent acts for a user towards the app's APIs, never as the user's administrator or account owner.
+ * Delegated tokens never reach Keycloak's own Admin, Account and client registration REST APIs, whatever roles an admin
+ * mapped to the agent: an agent acts for a user towards the app's APIs, never as the user's administrator or account
+ * owner. (Client registration resolves a lightweight token's roles itself, from the app's session, unnarrowed.)
  * {@link OwnApiBearerFilter} refuses such requests up front; the Account API is also refused where it rebuilds a
  * token's claims through the introspection provider, in case the filter is not in place.
  */
@@ -28,7 +29,8 @@ public final class OwnApiGuard {
     /** Keycloak's APIs a delegated token may not use, with the refusal each one answers. */
     public enum Api {
         ADMIN("a delegated token (one with act) cannot be used with the Admin API"),
-        ACCOUNT("a delegated token (one with act) cannot be used with the Account API");
+        ACCOUNT("a delegated token (one with act) cannot be used with the Account API"),
+        CLIENT_REGISTRATION("a delegated token (one with act) cannot be used with the client registration API");
 
         private final String refusal;
 
@@ -47,8 +49,14 @@ public final class OwnApiGuard {
                 return Optional.of(ADMIN);
             }
             String[] parts = relative.split("/", 4);
-            return parts.length >= 3 && "realms".equals(parts[0]) && "account".equals(parts[2])
-                    ? Optional.of(ACCOUNT) : Optional.empty();
+            if (parts.length < 3 || !"realms".equals(parts[0])) {
+                return Optional.empty();
+            }
+            return switch (parts[2]) {
+                case "account" -> Optional.of(ACCOUNT);
+                case "clients-registrations" -> Optional.of(CLIENT_REGISTRATION);
+                default -> Optional.empty();
+            };
         }
     }
 

@@ -17,6 +17,8 @@ class OwnApiGuardTest {
             "realms/demo/account, ACCOUNT",
             "/realms/demo/account/credentials, ACCOUNT",
             "realms/demo/account/v1/sessions, ACCOUNT",
+            "realms/demo/clients-registrations/default, CLIENT_REGISTRATION",
+            "/realms/demo/clients-registrations/openid-connect/abc, CLIENT_REGISTRATION",
             "realms/demo/protocol/openid-connect/token, none",
             "realms/demo/protocol/openid-connect/userinfo, none",
             "realms/account/protocol/openid-connect/token, none",
