@@ -320,6 +320,25 @@ class DelegationTokenExchangeIT {
         }
     }
 
+    /**
+     * Keycloak's own exchange refuses public clients; so does the delegation exchange, earlier: an agent is a
+     * confidential client, so one an admin switched to public (after it got its own token) is no agent any more.
+     */
+    @Test
+    void agentSwitchedToPublicClientCannotExchange() {
+        String hop1 = ex.codeFlowToken(PLANNER);
+        String ownToken = ex.ownToken(BOOKING);
+        realm.admin().updateClient(realm.name(), BOOKING, client -> client.put("publicClient", true));
+        try {
+            ex.assertRefused(ex.exchange(BOOKING, hop1, ownToken, Map.of()), "unauthorized_client",
+                    "the requesting client is not an agent");
+        } finally {
+            // Keycloak drops a client's secret when it turns public: give it back.
+            realm.admin().updateClient(realm.name(), BOOKING,
+                    client -> client.put("publicClient", false).put("secret", TestRealm.BOOKING_SECRET));
+        }
+    }
+
     @Test
     void agentInTheChainThatStoppedBeingAnAgentMakesTheNextHopFail() {
         String hop1 = ex.codeFlowToken(PLANNER);
