@@ -1,10 +1,10 @@
 package dev.actorbound.it;
 
-import static dev.actorbound.it.Exchanges.BOOKING_API;
-import static dev.actorbound.it.Exchanges.BOOKING_API_SECRET;
-import static dev.actorbound.it.TestRealm.APP;
-import static dev.actorbound.it.TestRealm.BOOKING;
-import static dev.actorbound.it.TestRealm.PLANNER;
+import static dev.actorbound.it.TestClients.BOOKING_API;
+import static dev.actorbound.it.TestClients.BOOKING_API_SECRET;
+import static dev.actorbound.it.TestClients.APP;
+import static dev.actorbound.it.TestClients.BOOKING;
+import static dev.actorbound.it.TestClients.PLANNER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -19,11 +19,9 @@ import dev.actorbound.resourceserver.DelegatedPrincipal;
 import dev.actorbound.resourceserver.DelegationRules;
 import dev.actorbound.resourceserver.Refusal;
 import dev.actorbound.resourceserver.ResourceServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The resource-server library on real Keycloak tokens: the code flow's token and a hand-off's token show the user,
@@ -31,7 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * what an API must refuse (an agent's own actor token, an ID token); and a revocation is seen at once in
  * introspection mode, while JWKS mode keeps accepting the token until it expires — the trade-off the README names.
  */
-@ExtendWith(KeycloakServer.class)
+@WithRealms
 class ResourceServerLibraryIT {
 
     private static final String RESOURCE = "https://api.example.org/bookings";
@@ -42,19 +40,12 @@ class ResourceServerLibraryIT {
     private static ResourceServer jwks;
 
     @BeforeAll
-    static void createRealm(KeycloakServer server) {
-        realm = TestRealm.create(server);
+    static void createRealm(TestRealm fresh) {
+        realm = fresh;
         ex = Exchanges.setUp(realm);
         // the app's tokens name booking-api, so that the code flow's token is one the API may accept
         ex.addAudienceMapper(APP, BOOKING_API);
         jwks = ResourceServer.builder().issuer(realm.issuer()).audience(BOOKING_API).resource(RESOURCE).build();
-    }
-
-    @AfterAll
-    static void deleteRealm() {
-        if (realm != null) {
-            realm.close();
-        }
     }
 
     @BeforeEach
@@ -136,7 +127,7 @@ class ResourceServerLibraryIT {
     void anAgentsOwnTokenAndAnIdTokenAreRefused() {
         // an actor token restricted to the token endpoint, and a plain client_credentials token: neither names the API
         String restricted = realm.oauth().token(realm.name(), Map.of("grant_type", "client_credentials",
-                "scope", "actorbound-actor"), PLANNER, TestRealm.PLANNER_SECRET).accessToken();
+                "scope", "actorbound-actor"), PLANNER, TestClients.PLANNER_SECRET).accessToken();
         for (String own : List.of(restricted, ex.ownToken(PLANNER))) {
             Refusal refusal = refusal(jwks, own, DelegationRules.none());
             assertThat(refusal.status()).isEqualTo(401);
