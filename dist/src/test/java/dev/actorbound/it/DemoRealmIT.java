@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jwt.JWTClaimsSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,6 +32,7 @@ class DemoRealmIT {
     static final String REDIRECT = "http://localhost:8089/callback";
     static final String API = "travel-api";
     static final String API_SECRET = "travel-api-secret";
+    static final String TRAVEL_API_RESOURCE = "http://localhost:8090/mcp";
 
     private static KeycloakServer server;
     private static String realm;
@@ -86,6 +88,16 @@ class DemoRealmIT {
         assertThat(Exchanges.allRoles(bookingClaims)).containsExactlyInAnyOrderElementsOf(Exchanges.words(bookingRoles));
         assertThat(bookingClaims.getAudience()).containsExactly(API);
         assertThat(oauth.introspect(realm, booking.accessToken(), API, API_SECRET).path("active").asBoolean()).isTrue();
+    }
+
+    @Test
+    void theTravelApisResourceIndicatorNamesItAsTheOnlyAudience() throws Exception {
+        JWTClaimsSet planner = verify(codeFlowToken("alice", Map.of("resource", TRAVEL_API_RESOURCE)));
+        assertThat(planner.getAudience()).containsExactly(API);
+
+        OAuth.TokenResponse booking = exchange(codeFlowToken("alice", Map.of()), Map.of("resource", TRAVEL_API_RESOURCE));
+        assertThat(booking.status()).as(booking.toString()).isEqualTo(200);
+        assertThat(verify(booking.accessToken()).getAudience()).containsExactly(API);
     }
 
     /** A delegated token of the code flow for {@code user} (password = user name) through travel-planner. */

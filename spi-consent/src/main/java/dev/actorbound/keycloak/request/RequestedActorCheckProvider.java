@@ -1,5 +1,6 @@
 package dev.actorbound.keycloak.request;
 
+import java.util.List;
 import java.util.Optional;
 
 import dev.actorbound.keycloak.agent.Agent;
@@ -9,6 +10,7 @@ import dev.actorbound.keycloak.agent.AuditDetails;
 import dev.actorbound.keycloak.consent.AgentConsentRequiredActionFactory;
 import dev.actorbound.keycloak.consent.ConsentScopes;
 import dev.actorbound.keycloak.consent.UserAttributeConsentStore;
+import dev.actorbound.keycloak.audience.RequestedTargets;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
@@ -66,6 +68,11 @@ public final class RequestedActorCheckProvider implements AuthorizationEndpointC
         if (!agent.settings().acceptsClient(context.getClient().getClientId())) {
             throw reject(event, OAuthErrorException.UNAUTHORIZED_CLIENT,
                     "the requested agent does not accept requests from this client");
+        }
+        // RFC 8707: an API the realm does not know is refused before the user is asked, not after.
+        if (request.getResource() != null
+                && RequestedTargets.resources(context.getRealm(), List.of(request.getResource())).isEmpty()) {
+            throw reject(event, OAuthErrorException.INVALID_TARGET, RequestedTargets.UNAVAILABLE_TO_CLIENT);
         }
         if (TokenUtil.hasPrompt(request.getPrompt(), OIDCLoginProtocol.PROMPT_VALUE_NONE)) {
             requireCoveringConsent(event, context.getRealm(), context.getClient(), agent, request.getScope());

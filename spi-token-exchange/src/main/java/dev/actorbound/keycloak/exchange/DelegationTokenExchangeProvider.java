@@ -21,15 +21,16 @@ import dev.actorbound.keycloak.grant.ActorTokenParameters;
 import dev.actorbound.keycloak.grant.ActorTokenVerifier;
 import dev.actorbound.keycloak.grant.GrantRefusal;
 import dev.actorbound.keycloak.grant.RealmTokenVerifier;
+import dev.actorbound.keycloak.audience.RequestedTargets;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
-import org.keycloak.authentication.actiontoken.TokenUtils;
 import org.keycloak.common.Profile;
 import org.keycloak.events.Errors;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.ClientSessionContext;
+import org.keycloak.models.Constants;
 import org.keycloak.models.UserModel;
 import org.keycloak.protocol.oidc.TokenExchangeContext;
 import org.keycloak.protocol.oidc.TokenManager;
@@ -50,6 +51,8 @@ import org.keycloak.services.util.MtlsHoKTokenUtil;
  */
 public final class DelegationTokenExchangeProvider extends StandardTokenExchangeProvider {
 
+    private static final String AUDIENCE = OAuth2Constants.AUDIENCE;
+    private static final String RESOURCE = OAuth2Constants.RESOURCE;
     private static final List<String> UNSUPPORTED = List.of(OAuth2Constants.REQUESTED_SUBJECT, OAuth2Constants.REQUESTED_ISSUER,
             OAuth2Constants.SUBJECT_ISSUER);
 
@@ -59,6 +62,7 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
     private HandOff handOff;
     private Agent requester;
     private Set<String> grantedScopes = Set.of();
+    private RequestedTargets targets = RequestedTargets.NONE;
 
     DelegationTokenExchangeProvider(ActorboundOptions options) {
         this.options = options;
@@ -162,14 +166,13 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
         return OAuth2Constants.ACCESS_TOKEN_TYPE;
     }
 
+    /** RFC 8693 {@code audience} and RFC 8707 {@code resource} alike name the APIs the token is for. */
     @Override
     protected List<ClientModel> getTargetAudienceClients() {
-        List<String> audiences = params.getAudience() == null ? List.of() : params.getAudience();
-        List<ClientModel> targets = audiences.stream().map(realm::getClientByClientId).toList();
-        if (targets.stream().anyMatch(target -> target == null || !target.isEnabled())) {
-            throw unavailableAudience();
-        }
-        return targets.isEmpty() ? List.of(client) : targets;
+        targets = new RequestedTargets(
+                RequestedTargets.audiences(realm, params.getAudience()).orElseThrow(() -> unavailable(AUDIENCE)),
+                RequestedTargets.resources(realm, params.getResource()).orElseThrow(() -> unavailable(RESOURCE)));
+        return targets.isEmpty() ? List.of(client) : targets.clients();
     }
 
     /** Replaces the standard rule "requester must be in the subject token's audience": consent and hand-off rules decide. */
@@ -220,19 +223,28 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
         EffectiveGrant grant = new EffectiveGrant(DelegatedRoles.narrow(ctx.getRolesStream(), handOff.actors(), input::allows),
                 grantedScopes);
         ResolvedRoles.prime(session, ctx, grant.roles());
+        if (!targets.isEmpty()) {
+            // Keycloak restricts the audience to these only for the audience parameter; a resource counts the same.
+            ctx.setAttribute(Constants.REQUESTED_AUDIENCE_CLIENTS, targets.clients().toArray(ClientModel[]::new));
+        }
         session.setAttribute(Delegation.ATTRIBUTE, new Delegation(handOff.chain(), options.lifetimeFor(requester.settings()),
                 subject.getExp(), grant, subject.getConfirmation(), handOff.originClientId(), event, cors));
     }
 
+    /** Every requested API must be in the token; Keycloak has already dropped every other one. */
     @Override
     protected void checkRequestedAudiences(TokenManager.AccessTokenResponseBuilder responseBuilder) {
-        if (!TokenUtils.checkRequestedAudiences(responseBuilder.getAccessToken(), params.getAudience()).isEmpty()) {
-            throw unavailableAudience();
+        String[] audience = responseBuilder.getAccessToken().getAudience();
+        if (targets.resourceMissingFrom(audience)) {
+            throw unavailable(RESOURCE);
+        }
+        if (targets.anyMissingFrom(audience)) {
+            throw unavailable(AUDIENCE);
         }
     }
 
-    private RuntimeException unavailableAudience() {
+    private RuntimeException unavailable(String parameter) {
         return failure.refuse(OAuthErrorException.INVALID_TARGET, Errors.INVALID_REQUEST,
-                "requested audience is not available to this agent");
+                "requested " + parameter + " is not available to this agent");
     }
 }
