@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -40,20 +41,28 @@ class DemoRealmIT {
     @BeforeAll
     static void importDemoRealm(KeycloakServer keycloak) throws IOException {
         server = keycloak;
-        realm = importDemoRealm(server, Map.of());
+        realm = importDemoRealm(server, representation -> { });
     }
 
-    /** Imports the demo realm under a fresh name, with the given client attributes changed; returns the name. */
-    static String importDemoRealm(KeycloakServer server, Map<String, Map<String, String>> clientAttributes) throws IOException {
+    /** Imports the demo realm under a fresh name, after {@code change} (e.g. other ports); returns the name. */
+    static String importDemoRealm(KeycloakServer server, Consumer<ObjectNode> change) throws IOException {
         ObjectNode representation = (ObjectNode) Admin.read(Files.readString(DEMO_REALM));
         String name = "demo-" + Long.toHexString(System.nanoTime());
         representation.put("realm", name);
         representation.remove("id");
-        representation.withArray("clients").forEach(client -> clientAttributes
-                .getOrDefault(client.path("clientId").asText(), Map.of())
-                .forEach(((ObjectNode) client).with("attributes")::put));
+        change.accept(representation);
         server.admin().post("/realms", representation).expectOk("import the demo realm");
         return name;
+    }
+
+    /** The client {@code clientId} of a realm representation, to change before import. */
+    static ObjectNode client(ObjectNode representation, String clientId) {
+        for (JsonNode client : representation.withArray("clients")) {
+            if (clientId.equals(client.path("clientId").asText())) {
+                return (ObjectNode) client;
+            }
+        }
+        throw new IllegalArgumentException("the demo realm has no client " + clientId);
     }
 
     @AfterAll
