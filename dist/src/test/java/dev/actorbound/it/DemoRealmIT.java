@@ -2,6 +2,7 @@ package dev.actorbound.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.actorbound.keycloak.core.ActorTokenAudience;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,7 +137,7 @@ class DemoRealmIT {
 
     private static String actorToken(String agent, String secret) {
         OAuth.TokenResponse actor = server.oauth().token(realm, Map.of("grant_type", "client_credentials",
-                "scope", "actorbound-actor"), agent, secret);
+                "scope", ActorTokenAudience.SCOPE), agent, secret);
         assertThat(actor.status()).as(actor.toString()).isEqualTo(200);
         return actor.accessToken();
     }

@@ -1,9 +1,9 @@
 package dev.actorbound.it;
 
-import static dev.actorbound.it.Exchanges.BOOKING_API;
-import static dev.actorbound.it.Exchanges.CALENDAR_API;
-import static dev.actorbound.it.TestRealm.BOOKING;
-import static dev.actorbound.it.TestRealm.PLANNER;
+import static dev.actorbound.it.TestClients.BOOKING_API;
+import static dev.actorbound.it.TestClients.CALENDAR_API;
+import static dev.actorbound.it.TestClients.BOOKING;
+import static dev.actorbound.it.TestClients.PLANNER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.LinkedHashMap;
@@ -46,8 +46,8 @@ class ResourceIndicatorIT {
         flow = new Delegations(realm);
         ex.addResourceServer(HOTEL_API, "hotel-secret");
         ex.addAudienceMapper(BOOKING, HOTEL_API);
-        ex.addAudienceMapper(TestRealm.APP, BOOKING_API);
-        ex.addAudienceMapper(TestRealm.APP, CALENDAR_API);
+        ex.addAudienceMapper(TestClients.APP, BOOKING_API);
+        ex.addAudienceMapper(TestClients.APP, CALENDAR_API);
         ex.setAttribute(BOOKING_API, "resource_url", BOOKING_URL);
         ex.setAttribute(CALENDAR_API, "resource_url", CALENDAR_URL);
         ex.setAttribute(HOTEL_API, "resource_url", HOTEL_URL);
