@@ -1,10 +1,10 @@
 package dev.actorbound.it;
 
-import static dev.actorbound.it.Exchanges.BOOKING_API;
-import static dev.actorbound.it.Exchanges.BOOKING_API_SECRET;
-import static dev.actorbound.it.TestRealm.APP;
-import static dev.actorbound.it.TestRealm.BOOKING;
-import static dev.actorbound.it.TestRealm.PLANNER;
+import static dev.actorbound.it.TestClients.BOOKING_API;
+import static dev.actorbound.it.TestClients.BOOKING_API_SECRET;
+import static dev.actorbound.it.TestClients.APP;
+import static dev.actorbound.it.TestClients.BOOKING;
+import static dev.actorbound.it.TestClients.PLANNER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 

@@ -28,9 +28,9 @@ public final class DelegationRules {
 
     private DelegationRules(Builder b) {
         this.requiredScopes = Collections.unmodifiableSet(new LinkedHashSet<>(b.requiredScopes));
-        this.requiredRealmRoles = Set.copyOf(b.requiredRealmRoles);
+        this.requiredRealmRoles = Collections.unmodifiableSet(new LinkedHashSet<>(b.requiredRealmRoles));
         Map<String, Set<String>> clientRoles = new LinkedHashMap<>();
-        b.requiredClientRoles.forEach((client, roles) -> clientRoles.put(client, Set.copyOf(roles)));
+        b.requiredClientRoles.forEach((client, roles) -> clientRoles.put(client, Collections.unmodifiableSet(new LinkedHashSet<>(roles))));
         this.requiredClientRoles = Collections.unmodifiableMap(clientRoles);
         this.delegationRequired = b.delegationRequired;
         this.allowedAgents = b.allowedAgents == null ? null : Set.copyOf(b.allowedAgents);

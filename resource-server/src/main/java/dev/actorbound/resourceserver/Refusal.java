@@ -12,7 +12,8 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 /**
  * Why a request is not served, the way the client must be told: an HTTP status, an RFC 6750 error code
  * ({@code invalid_request}, {@code invalid_token}, {@code insufficient_scope}; none when the request carried no
- * token), a human description that never repeats token contents, and the scopes the resource would need.
+ * token), a human description that never repeats token contents, and the scopes the resource would need. Characters
+ * RFC 6750 does not allow in them (outside printable ASCII, {@code "}, {@code \}) become {@code ?}.
  *
  * <p>{@link #wwwAuthenticate()} formats the RFC 6750 §3 challenge, with the RFC 9728 {@code resource_metadata}
  * parameter once a {@link ResourceServer} has attached its metadata URL. A {@code 503} (the authorization server's
@@ -35,11 +36,15 @@ public final class Refusal extends Exception {
     private final String resourceMetadata;
 
     private Refusal(int status, String error, String description, Set<String> scope, String resourceMetadata) {
-        super(error == null ? description : error + ": " + description);
+        super(error == null ? Challenges.quotable(description) : error + ": " + Challenges.quotable(description));
         this.status = status;
         this.error = error;
-        this.description = description;
-        this.scope = Collections.unmodifiableSet(new LinkedHashSet<>(scope));
+        // RFC 6750 §3 allows printable ASCII only, and a rule may name a role in any script: the description is made
+        // safe once, so the challenge, the body and integrations (Spring's BearerTokenError throws) all agree
+        this.description = Challenges.quotable(description);
+        Set<String> safeScope = new LinkedHashSet<>();
+        scope.forEach(s -> safeScope.add(Challenges.quotable(s)));
+        this.scope = Collections.unmodifiableSet(safeScope);
         this.resourceMetadata = resourceMetadata;
     }
 
