@@ -136,7 +136,7 @@ class ResourceServerLibraryIT {
     void anAgentsOwnTokenAndAnIdTokenAreRefused() {
         // an actor token restricted to the token endpoint, and a plain client_credentials token: neither names the API
         String restricted = realm.oauth().token(realm.name(), Map.of("grant_type", "client_credentials",
-                "scope", "actorbound-actor"), PLANNER, TestRealm.PLANNER_SECRET).accessToken();
+                "scope", "actorbound-actor"), PLANNER, TestClients.PLANNER_SECRET).accessToken();
         for (String own : List.of(restricted, ex.ownToken(PLANNER))) {
             Refusal refusal = refusal(jwks, own, DelegationRules.none());
             assertThat(refusal.status()).isEqualTo(401);
