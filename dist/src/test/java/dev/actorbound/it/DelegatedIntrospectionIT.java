@@ -223,6 +223,31 @@ class DelegatedIntrospectionIT {
      * Keycloak rebuilds an introspection answer from the app's client session, whose roles are the user's, not the
      * agent's: the answer must never say more than the delegated token it describes (PROTOCOL §3, never widen).
      */
+    /**
+     * Found by FuzzIT: one character changed in the header, so that it names no {@code alg} any more. Keycloak's own
+     * access-token introspection cannot read such a header (it asks the header for its algorithm's name) and answers
+     * 400 {@code invalid_request}; ours answers the same, and never anything about the token.
+     */
+    @Test
+    void tokenWhoseHeaderNamesNoAlgorithmIsNeverActive() {
+        String token = flow.redeem(flow.delegatedCode(TestClients.PLANNER), flow.actorToken(TestClients.PLANNER)).accessToken();
+        assertThat(token).startsWith("eyJhbGciOi");
+        String broken = "eyJhbGAi" + token.substring("eyJhbGci".length());
+
+        for (String hint : HINTS) {
+            OAuth.TokenResponse answer = realm.oauth().introspect(realm.name(), broken, hint, TestClients.CALENDAR_API,
+                    TestClients.CALENDAR_API_SECRET);
+            if (answer.status() == 200) {
+                assertThat(answer.body().path("active").asBoolean(true)).as("hint %s: %s", hint, answer).isFalse();
+            } else {
+                assertThat(answer.status()).as("hint %s: %s", hint, answer).isEqualTo(400);
+                assertThat(answer.error()).isEqualTo("invalid_request");
+                assertThat(answer.errorDescription()).isEqualTo("Failed to introspect token.");
+                assertThat(answer.body().has("active")).isFalse();
+            }
+        }
+    }
+
     @Test
     void introspectionNeverReportsMoreThanTheDelegatedTokenCarries() throws Exception {
         OAuth.TokenResponse tokens = flow.redeem(flow.delegatedCode(TestClients.PLANNER), flow.actorToken(TestClients.PLANNER));
