@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.ServiceLoader;
 import java.util.stream.Stream;
 
+import dev.actorbound.keycloak.policy.PolicyDecisionProviderFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,9 +25,11 @@ import org.keycloak.protocol.oidc.refresh.RefreshTokenProviderFactory;
 import org.keycloak.protocol.oidc.token.TokenPostProcessorFactory;
 import org.keycloak.provider.ProviderFactory;
 import org.keycloak.provider.ServerInfoAwareProviderFactory;
+import org.keycloak.provider.Spi;
 import org.keycloak.services.clientpolicy.ClientPolicyManagerFactory;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
 import org.keycloak.services.ui.extend.UiPageProviderFactory;
+import org.keycloak.services.ui.extend.UiTabProviderFactory;
 import org.keycloak.wellknown.WellKnownProviderFactory;
 
 /** Every factory is registered once, through META-INF/services, with the id Keycloak must see. */
@@ -46,7 +49,9 @@ class ServiceLoaderTest {
                 Arguments.of(UiPageProviderFactory.class, List.of("actorbound-agents")),
                 Arguments.of(RealmResourceProviderFactory.class, List.of("actorbound")),
                 Arguments.of(ClientPolicyManagerFactory.class, List.of("default")),
-                Arguments.of(ProtocolMapper.class, List.of("actorbound-actor-audience")));
+                Arguments.of(ProtocolMapper.class, List.of("actorbound-actor-audience")),
+                Arguments.of(UiTabProviderFactory.class, List.of("actorbound-policy")),
+                Arguments.of(PolicyDecisionProviderFactory.class, List.of("actorbound-authzen")));
     }
 
     /**
@@ -109,7 +114,17 @@ class ServiceLoaderTest {
                 Arguments.of(TokenExchangeProviderFactory.class, "actorbound-delegation", options),
                 Arguments.of(RefreshTokenProviderFactory.class, "actorbound-delegated", options),
                 Arguments.of(EventListenerProviderFactory.class, "actorbound-audit",
-                        List.of("log-category", "log-enabled", "include-ip-address")));
+                        List.of("log-category", "log-enabled", "include-ip-address")),
+                Arguments.of(PolicyDecisionProviderFactory.class, "actorbound-authzen", List.of("cache-max-entries")));
+    }
+
+    /** The policy SPI is our own: Keycloak only loads its providers when the SPI itself is registered. */
+    @org.junit.jupiter.api.Test
+    void policySpiIsRegistered() {
+        assertThat(ours(Spi.class)).singleElement().satisfies(spi -> {
+            assertThat(spi.getName()).isEqualTo("actorbound-policy");
+            assertThat(spi.getProviderFactoryClass()).isEqualTo(PolicyDecisionProviderFactory.class);
+        });
     }
 
     /** Keycloak picks the refresh provider with the highest order that supports a token: ours must come before "default". */

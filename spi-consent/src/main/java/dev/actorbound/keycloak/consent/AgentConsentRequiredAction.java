@@ -1,10 +1,14 @@
 package dev.actorbound.keycloak.consent;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 import dev.actorbound.keycloak.agent.Agent;
 import dev.actorbound.keycloak.agent.AuditDetails;
+import dev.actorbound.keycloak.agent.DelegatedRoles;
+import dev.actorbound.keycloak.policy.ConsentPolicy;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.authentication.RequiredActionContext;
@@ -16,6 +20,7 @@ import org.keycloak.events.EventType;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserConsentModel;
 import org.keycloak.models.UserProvider;
 
@@ -46,6 +51,11 @@ public final class AgentConsentRequiredAction implements RequiredActionProvider 
         if (agent.isPresent() && request.get().answeredInThisLogin(agent.get())) {
             return;
         }
+        // The realm's policy decides first: a delegation it refuses reaches neither a stored consent nor the page.
+        if (agent.isPresent() && !admittedByPolicy(context, agent.get())) {
+            context.getAuthenticationSession().addRequiredAction(AgentConsentRequiredActionFactory.PROVIDER_ID);
+            return;
+        }
         if (agent.isPresent() && !request.get().forcesConsent() && coveredByStoredConsent(context, request.get(), agent.get())) {
             request.get().bind(agent.get());
             return;
@@ -66,7 +76,8 @@ public final class AgentConsentRequiredAction implements RequiredActionProvider 
                     .createErrorPage(Response.Status.BAD_REQUEST));
             return;
         }
-        context.challenge(AgentConsentPage.render(context, request, request.agent().get(), options));
+        Response refusal = ConsentPolicy.refusal(context);
+        context.challenge(refusal != null ? refusal : AgentConsentPage.render(context, request, request.agent().get(), options));
     }
 
     @Override
@@ -76,7 +87,7 @@ public final class AgentConsentRequiredAction implements RequiredActionProvider 
             context.success();
             return;
         }
-        if (request.agent().isEmpty()) {
+        if (request.agent().isEmpty() || ConsentPolicy.refusal(context) != null) {
             requiredActionChallenge(context);
             return;
         }
@@ -121,6 +132,14 @@ public final class AgentConsentRequiredAction implements RequiredActionProvider 
         } else {
             users.updateConsent(realm, context.getUser().getId(), consent);
         }
+    }
+
+    /** The candidates are what the page would show without a policy: the app's roles for this login ∩ the agent's. */
+    private static boolean admittedByPolicy(RequiredActionContext context, Agent agent) {
+        ConsentScopes scopes = ConsentScopes.of(context.getAuthenticationSession());
+        Set<RoleModel> roles = DelegatedRoles.narrow(AgentConsentPage.appRoles(context, scopes), List.of(agent.client()),
+                role -> true);
+        return ConsentPolicy.admits(context, agent, roles, scopes.names());
     }
 
     private boolean coveredByStoredConsent(RequiredActionContext context, DelegationRequest request, Agent agent) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.actorbound.keycloak.agent.AuditDetails;
+import dev.actorbound.keycloak.policy.PolicyDecision;
 import org.keycloak.events.Details;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventType;
@@ -56,6 +57,11 @@ final class AuditLine {
         line.putList("granted_roles", delegation.detail(AuditDetails.GRANTED_ROLES), "\\s+");
         line.putList("scope", delegation.detail(Details.SCOPE), "\\s+");
         line.put("reason", delegation.detail(Details.REASON));
+        line.put("policy_decision", delegation.detail(PolicyDecision.DECISION_DETAIL));
+        line.putList("policy_dropped_roles", delegation.detail(PolicyDecision.DROPPED_ROLES_DETAIL), "\\s+");
+        line.putList("policy_dropped_scopes", delegation.detail(PolicyDecision.DROPPED_SCOPES_DETAIL), "\\s+");
+        line.put("policy_reason", delegation.detail(PolicyDecision.REASON_DETAIL));
+        line.put("policy_error", delegation.detail(PolicyDecision.ERROR_DETAIL));
         if (includeIpAddress) {
             line.put("ip_address", event.getIpAddress());
         }

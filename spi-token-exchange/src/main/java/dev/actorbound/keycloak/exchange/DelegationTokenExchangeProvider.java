@@ -21,6 +21,9 @@ import dev.actorbound.keycloak.grant.ActorTokenParameters;
 import dev.actorbound.keycloak.grant.ActorTokenVerifier;
 import dev.actorbound.keycloak.grant.GrantRefusal;
 import dev.actorbound.keycloak.grant.RealmTokenVerifier;
+import dev.actorbound.keycloak.policy.PolicyQuestion;
+import dev.actorbound.keycloak.policy.PolicyStep;
+import dev.actorbound.keycloak.policy.TokenPolicy;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
@@ -30,6 +33,7 @@ import org.keycloak.events.Errors;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.ClientSessionContext;
+import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.protocol.oidc.TokenExchangeContext;
 import org.keycloak.protocol.oidc.TokenManager;
@@ -59,6 +63,8 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
     private HandOff handOff;
     private Agent requester;
     private Set<String> grantedScopes = Set.of();
+    private UserModel user;
+    private TokenPolicy policy;
 
     DelegationTokenExchangeProvider(ActorboundOptions options) {
         this.options = options;
@@ -82,6 +88,7 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
                 .orElseThrow(() -> failure.refuse(OAuthErrorException.INVALID_GRANT, Errors.INVALID_TOKEN,
                         "subject_token is not a valid, active access token of this realm"));
         subject = verified.token();
+        user = verified.user();
         event.user(verified.user()).detail(AuditDetails.ACTOR, requester.clientId())
                 .detail(AuditDetails.ACTOR_SUB, requester.serviceAccountId());
         requireSenderConstraint(subject);
@@ -195,6 +202,8 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
                     "requested scope exceeds what the subject token and the user's consent allow");
         }
         grantedScopes = Set.copyOf(requested.isEmpty() ? allowed : requested);
+        policy = askPolicy(scope, requested);
+        grantedScopes = policy.narrowScopes(grantedScopes);
         Set<String> restricted = new HashSet<>(grantedScopes);
         client.getClientScopes(true).values().stream().filter(s -> !s.isIncludeInTokenScope())
                 .map(ClientScopeModel::getName).forEach(restricted::add);
@@ -217,11 +226,25 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
                     "the delegation could not be narrowed for this request; no token was issued");
         }
         RoleCeiling input = RoleCeiling.of(subject);
-        EffectiveGrant grant = new EffectiveGrant(DelegatedRoles.narrow(ctx.getRolesStream(), handOff.actors(), input::allows),
-                grantedScopes);
+        EffectiveGrant grant = policy.narrow(new EffectiveGrant(
+                DelegatedRoles.narrow(ctx.getRolesStream(), handOff.actors(), input::allows), grantedScopes));
         ResolvedRoles.prime(session, ctx, grant.roles());
         session.setAttribute(Delegation.ATTRIBUTE, new Delegation(handOff.chain(), options.lifetimeFor(requester.settings()),
                 subject.getExp(), grant, subject.getConfirmation(), handOff.originClientId(), event, cors));
+    }
+
+    /**
+     * The realm's policy on this hop, asked before Keycloak builds the requester's context, so that a scope it drops is
+     * never part of it. The roles it is asked about are those of the requester's scopes (a superset of what the
+     * context will hold), narrowed by the chain and the subject token; what it drops is taken away again once the
+     * context's own roles are known.
+     */
+    private TokenPolicy askPolicy(String scope, Set<String> requested) {
+        Set<RoleModel> roles = DelegatedRoles.narrow(ResolvedRoles.ofClientSession(session, user, client, scope).stream(),
+                handOff.actors(), RoleCeiling.of(subject)::allows);
+        List<String> audience = params.getAudience() == null ? List.of() : params.getAudience();
+        return TokenPolicy.ask(session, realm, new PolicyQuestion(PolicyStep.TOKEN_EXCHANGE, user, requester,
+                handOff.originClientId(), handOff.chain().clientIds(), audience, roles, grantedScopes, requested), failure, event);
     }
 
     @Override

@@ -15,6 +15,10 @@ import dev.actorbound.keycloak.delegation.DelegationSeal;
 import dev.actorbound.keycloak.delegation.EffectiveGrant;
 import dev.actorbound.keycloak.delegation.ResolvedRoles;
 import dev.actorbound.keycloak.consent.ActorboundOptions;
+import dev.actorbound.keycloak.consent.AgentConsent;
+import dev.actorbound.keycloak.policy.PolicyQuestion;
+import dev.actorbound.keycloak.policy.PolicyStep;
+import dev.actorbound.keycloak.policy.TokenPolicy;
 import dev.actorbound.keycloak.request.DelegationBinding;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuth2Constants;
@@ -84,16 +88,21 @@ public final class ActorBoundCodeGrantType extends AuthorizationCodeGrantType {
         ActorChain chain = ActorChain.of(new Actor(agent.serviceAccountId(), agent.clientId()));
         event.detail(AuditDetails.ACTOR_CHAIN, chain.serialize());
         // Decided before Keycloak builds the token, so that every protocol mapper sees only these roles.
-        EffectiveGrant grant = new EffectiveGrant(
+        EffectiveGrant candidates = new EffectiveGrant(
                 DelegatedRoles.narrow(clientSessionCtx.getRolesStream(), List.of(agent.client()), role -> true),
                 live.consent().scopes());
-        if (clientSessionCtx.isOfflineTokenRequested() && !grant.allowsRealmRole(Constants.OFFLINE_ACCESS_ROLE)) {
+        TokenPolicy policy = TokenPolicy.ask(session, realm, new PolicyQuestion(PolicyStep.AUTHORIZATION_CODE, user, agent,
+                client.getClientId(), List.of(agent.clientId()), List.of(), candidates.roles(), candidates.scopes(),
+                AgentConsent.scopesOf(scopeParam)), new GrantRefusal(event, cors), event);
+        EffectiveGrant grant = policy.narrow(candidates);
+        ClientSessionContext narrowedCtx = policy.narrow(clientSessionCtx);
+        if (narrowedCtx.isOfflineTokenRequested() && !grant.allowsRealmRole(Constants.OFFLINE_ACCESS_ROLE)) {
             throw fail(OAuthErrorException.INVALID_GRANT, DelegationSeal.ERROR, DelegationSeal.OFFLINE_NOT_ALLOWED);
         }
         ResolvedRoles.prime(session, clientSessionCtx, grant.roles());
         clientSessionCtx.setAttribute(Delegation.ATTRIBUTE, new Delegation(chain, options.lifetimeFor(agent.settings()),
                 null, grant, null, client.getClientId(), event, cors));
-        return super.createTokenResponseBuilder(user, userSession, clientSessionCtx, scopeParam, clientPolicyContextGenerator);
+        return super.createTokenResponseBuilder(user, userSession, narrowedCtx, scopeParam, clientPolicyContextGenerator);
     }
 
     /**
