@@ -55,9 +55,15 @@ final class KeycloakProcess implements AutoCloseable {
         Path log = home.getParent().resolve("keycloak-it.log");
         int http = freePort();
         int management = freePort();
+        Path vault = vaultDirectory();
+        try {
+            Files.createDirectories(vault);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create " + vault, e);
+        }
         List<String> command = new ArrayList<>(List.of(kcSh.toString(), "start-dev",
                 "--http-port=" + http, "--http-management-port=" + management, "--health-enabled=true",
-                "--features=declarative-ui"));
+                "--features=declarative-ui", "--vault=file", "--vault-dir=" + vault));
         command.addAll(databaseOptions());
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
@@ -71,6 +77,11 @@ final class KeycloakProcess implements AutoCloseable {
         }
         server.awaitReady();
         return server;
+    }
+
+    /** The server's file vault: a secret {@code ${vault.<key>}} of realm {@code r} is the file {@code r_<key>}. */
+    static Path vaultDirectory() {
+        return Path.of(requiredProperty("keycloak.home")).toAbsolutePath().getParent().resolve("it-vault");
     }
 
     /** Whether the data outlives the process (a real database), so that a restart test means something. */

@@ -3,6 +3,7 @@ package dev.actorbound.keycloak.consent;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.TreeSet;
 
 import dev.actorbound.keycloak.agent.Agent;
@@ -49,6 +50,7 @@ public final class AgentConsentRequiredAction implements RequiredActionProvider 
         // The same builder later records the LOGIN event: a login with an agent says so in the Events tab.
         agent.ifPresent(a -> context.getEvent().detail(AuditDetails.ACTOR, a.clientId()).detail(AuditDetails.ACTOR_SUB, a.serviceAccountId()));
         if (agent.isPresent() && request.get().answeredInThisLogin(agent.get())) {
+            ConsentPolicy.describe(context);
             return;
         }
         // The realm's policy decides first: a delegation it refuses reaches neither a stored consent nor the page.
@@ -87,7 +89,7 @@ public final class AgentConsentRequiredAction implements RequiredActionProvider 
             context.success();
             return;
         }
-        if (request.agent().isEmpty() || ConsentPolicy.refusal(context) != null) {
+        if (request.agent().isEmpty() || ConsentPolicy.refuses(context.getAuthenticationSession())) {
             requiredActionChallenge(context);
             return;
         }
@@ -137,8 +139,8 @@ public final class AgentConsentRequiredAction implements RequiredActionProvider 
     /** The candidates are what the page would show without a policy: the app's roles for this login ∩ the agent's. */
     private static boolean admittedByPolicy(RequiredActionContext context, Agent agent) {
         ConsentScopes scopes = ConsentScopes.of(context.getAuthenticationSession());
-        Set<RoleModel> roles = DelegatedRoles.narrow(AgentConsentPage.appRoles(context, scopes), List.of(agent.client()),
-                role -> true);
+        Supplier<Set<RoleModel>> roles = () -> DelegatedRoles.narrow(AgentConsentPage.appRoles(context, scopes),
+                List.of(agent.client()), role -> true);
         return ConsentPolicy.admits(context, agent, roles, scopes.names());
     }
 

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
@@ -41,7 +42,7 @@ final class AuthZenPolicyProvider implements PolicyDecisionProvider {
     }
 
     @Override
-    public PolicyDecision decide(RealmModel realm, PolicyQuestion question) {
+    public PolicyDecision decide(RealmModel realm, Supplier<PolicyQuestion> questioned) {
         Optional<PdpSettings> configured = PdpSettings.of(realm);
         if (configured.isEmpty()) {
             return PolicyDecision.NOT_ASKED;
@@ -50,18 +51,19 @@ final class AuthZenPolicyProvider implements PolicyDecisionProvider {
         if (settings.problem() != null) {
             return PolicyDecision.unavailable("the realm's PDP settings cannot be used: " + settings.problem());
         }
+        PolicyQuestion question = questioned.get();
         AuthZenRequest request = AuthZenRequest.of(subject(question.user(), settings), delegation(question),
                 realm.getName(), Instant.now());
         String cacheKey = settings.url() + "\n" + request.cacheKey();
         Optional<AuthZenAnswer> cached = settings.cacheTtlSeconds() > 0 ? answers.get(cacheKey) : Optional.empty();
         if (cached.isPresent()) {
-            return decision(request, cached.get());
+            return decision(request, cached.get(), question.requestedScopes());
         }
         try {
             AuthZenAnswer answer = new AuthZenClient(session.getProvider(HttpClientProvider.class).getHttpClient(), endpoints)
                     .evaluate(settings, request, credential(settings));
             answers.put(cacheKey, answer, TimeUnit.SECONDS.toMillis(settings.cacheTtlSeconds()));
-            return decision(request, answer);
+            return decision(request, answer, question.requestedScopes());
         } catch (AuthZenClient.Unavailable e) {
             LOG.debugf("policy decision in realm %s failed closed: %s", realm.getName(), e.getMessage());
             return PolicyDecision.unavailable(e.getMessage());
@@ -79,9 +81,9 @@ final class AuthZenPolicyProvider implements PolicyDecisionProvider {
         }
     }
 
-    private static PolicyDecision decision(AuthZenRequest request, AuthZenAnswer answer) {
+    private static PolicyDecision decision(AuthZenRequest request, AuthZenAnswer answer, Set<String> requested) {
         if (!answer.allows(0)) {
-            return new PolicyDecision(PolicyDecision.Outcome.DENIED, Set.of(), Set.of(), answer.reason(0), "");
+            return new PolicyDecision(PolicyDecision.Outcome.DENIED, Set.of(), Set.of(), "", answer.reason(0), "");
         }
         Set<String> roles = new TreeSet<>();
         Set<String> scopes = new TreeSet<>();
@@ -95,7 +97,8 @@ final class AuthZenPolicyProvider implements PolicyDecisionProvider {
             }
         }
         reasons.remove("");
-        return new PolicyDecision(PolicyDecision.Outcome.ALLOWED, roles, scopes, String.join("; ", reasons), "");
+        String refused = requested.stream().filter(scopes::contains).sorted().findFirst().orElse("");
+        return new PolicyDecision(PolicyDecision.Outcome.ALLOWED, roles, scopes, refused, String.join("; ", reasons), "");
     }
 
     private static AuthZenRequest.Subject subject(UserModel user, PdpSettings settings) {

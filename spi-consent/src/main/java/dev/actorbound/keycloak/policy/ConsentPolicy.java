@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.actorbound.keycloak.agent.Agent;
 import dev.actorbound.keycloak.consent.AgentConsent;
 import jakarta.ws.rs.core.Response;
@@ -22,7 +24,6 @@ import org.keycloak.protocol.oidc.utils.OIDCResponseMode;
 import org.keycloak.protocol.oidc.utils.OIDCResponseType;
 import org.keycloak.services.Urls;
 import org.keycloak.sessions.AuthenticationSessionModel;
-import org.keycloak.util.JsonSerialization;
 
 /**
  * The realm's policy before the consent page (PROTOCOL §9). Asked once per login that names an agent, before a
@@ -34,29 +35,37 @@ import org.keycloak.util.JsonSerialization;
 public final class ConsentPolicy {
 
     static final String DECISION_NOTE = "actorbound.policy.decision";
-    static final String DENIED = "the realm's policy does not allow this delegation";
-    static final String UNAVAILABLE = "the realm's policy decision point could not decide; no code was issued";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    public static final String DENIED = "the realm's policy does not allow this delegation";
+    public static final String UNAVAILABLE = "the realm's policy decision point could not decide; no code was issued";
 
     private ConsentPolicy() {
     }
 
     /**
-     * Asks the PDP about the delegation as this login settled it ({@code roles} and {@code scopes} are the
-     * candidates), keeps the decision for the rest of the login and writes it to the login event. False when the
-     * login must end in {@link #refusal}.
+     * Asks the PDP about the delegation as this login settled it ({@code roles} and {@code scopes} are the candidates;
+     * the roles are only computed when there is a PDP to ask), keeps the decision for the rest of the login and writes
+     * it to the login event. False when the login must end in {@link #refusal}.
      */
-    public static boolean admits(RequiredActionContext context, Agent agent, Set<RoleModel> roles, Set<String> scopes) {
+    public static boolean admits(RequiredActionContext context, Agent agent, Supplier<Set<RoleModel>> roles,
+                                 Set<String> scopes) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
-        PolicyQuestion question = new PolicyQuestion(PolicyStep.AUTHORIZATION_REQUEST, context.getUser(), agent,
-                authSession.getClient().getClientId(), List.of(agent.clientId()), List.of(), roles, scopes, requested(authSession));
-        PolicyDecision decision = context.getSession().getProvider(PolicyDecisionProvider.class).decide(context.getRealm(), question);
+        PolicyDecision decision = context.getSession().getProvider(PolicyDecisionProvider.class).decide(context.getRealm(),
+                () -> new PolicyQuestion(PolicyStep.AUTHORIZATION_REQUEST, context.getUser(), agent,
+                        authSession.getClient().getClientId(), List.of(agent.clientId()), List.of(), roles.get(), scopes,
+                        requested(authSession)));
         if (decision.outcome() == PolicyDecision.Outcome.NOT_ASKED) {
             authSession.removeAuthNote(DECISION_NOTE);
             return true;
         }
         authSession.setAuthNote(DECISION_NOTE, write(decision));
         decision.describe(context.getEvent());
-        return refusalOf(decision, authSession) == null;
+        return refusalOf(decision) == null;
+    }
+
+    /** Writes this login's decision (if a PDP was asked) to the login event again, for the request that ends the login. */
+    public static void describe(RequiredActionContext context) {
+        decision(context.getAuthenticationSession()).describe(context.getEvent());
     }
 
     /** The scopes the policy dropped in this login; empty when no PDP was asked. */
@@ -69,6 +78,11 @@ public final class ConsentPolicy {
         return decision(authSession)::keepsRole;
     }
 
+    /** Whether this login's decision refuses the delegation; no side effects, unlike {@link #refusal}. */
+    public static boolean refuses(AuthenticationSessionModel authSession) {
+        return refusalOf(decision(authSession)) != null;
+    }
+
     /**
      * The redirect that ends a login the policy refused, with the {@code LOGIN_ERROR} event saying why; {@code null}
      * when the policy admits the delegation.
@@ -76,7 +90,7 @@ public final class ConsentPolicy {
     public static Response refusal(RequiredActionContext context) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         PolicyDecision decision = decision(authSession);
-        Refusal refusal = refusalOf(decision, authSession);
+        Refusal refusal = refusalOf(decision);
         if (refusal == null) {
             return null;
         }
@@ -91,16 +105,13 @@ public final class ConsentPolicy {
     private record Refusal(String error, String description, String eventError) {
     }
 
-    private static Refusal refusalOf(PolicyDecision decision, AuthenticationSessionModel authSession) {
+    private static Refusal refusalOf(PolicyDecision decision) {
         return switch (decision.outcome()) {
             case DENIED -> new Refusal(OAuthErrorException.ACCESS_DENIED, DENIED, PolicyDecision.POLICY_DENIED);
             case UNAVAILABLE -> new Refusal(OAuthErrorException.TEMPORARILY_UNAVAILABLE, UNAVAILABLE,
                     PolicyDecision.POLICY_UNAVAILABLE);
-            default -> {
-                String scope = decision.refusedRequestedScope(requested(authSession));
-                yield scope == null ? null : new Refusal(OAuthErrorException.INVALID_SCOPE,
-                        "the realm's policy does not allow the requested scope " + scope, PolicyDecision.POLICY_DENIED);
-            }
+            default -> decision.refusesAScope() ? new Refusal(OAuthErrorException.INVALID_SCOPE,
+                    PolicyDecision.scopeRefusal(decision.refusedScope()), PolicyDecision.POLICY_DENIED) : null;
         };
     }
 
@@ -134,19 +145,21 @@ public final class ConsentPolicy {
 
     private static PolicyDecision decision(AuthenticationSessionModel authSession) {
         String note = authSession.getAuthNote(DECISION_NOTE);
-        if (note == null) {
-            return PolicyDecision.NOT_ASKED;
-        }
+        return note == null ? PolicyDecision.NOT_ASKED : read(note);
+    }
+
+    /** An unreadable note is a decision nobody can rely on: the login fails closed. */
+    static PolicyDecision read(String note) {
         try {
-            return JsonSerialization.readValue(note, PolicyDecision.class);
+            return JSON.readValue(note, PolicyDecision.class);
         } catch (IOException unreadable) {
             return PolicyDecision.unavailable("the policy decision of this login is unreadable");
         }
     }
 
-    private static String write(PolicyDecision decision) {
+    static String write(PolicyDecision decision) {
         try {
-            return JsonSerialization.writeValueAsString(decision);
+            return JSON.writeValueAsString(decision);
         } catch (IOException e) {
             throw new IllegalStateException("a policy decision cannot be serialized", e);
         }

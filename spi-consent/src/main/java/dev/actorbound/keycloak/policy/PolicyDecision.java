@@ -14,11 +14,12 @@ import org.keycloak.models.RoleModel;
  *
  * @param droppedRoles  labels (realm role name, or {@code client:role}) of the candidate roles the PDP refused
  * @param droppedScopes names of the candidate scopes the PDP refused
+ * @param refusedScope  the first of them the client asked for by name (which refuses the request), or {@code ""}
  * @param reason        the PDP's own reason, or {@code ""}
  * @param error         why the PDP could not decide (unavailable only), or {@code ""}
  */
-public record PolicyDecision(Outcome outcome, Set<String> droppedRoles, Set<String> droppedScopes, String reason,
-                             String error) {
+public record PolicyDecision(Outcome outcome, Set<String> droppedRoles, Set<String> droppedScopes, String refusedScope,
+                             String reason, String error) {
 
     public enum Outcome { NOT_ASKED, ALLOWED, DENIED, UNAVAILABLE }
 
@@ -33,7 +34,7 @@ public record PolicyDecision(Outcome outcome, Set<String> droppedRoles, Set<Stri
     public static final String REASON_DETAIL = "policy_reason";
     public static final String ERROR_DETAIL = "policy_error";
 
-    public static final PolicyDecision NOT_ASKED = new PolicyDecision(Outcome.NOT_ASKED, Set.of(), Set.of(), "", "");
+    public static final PolicyDecision NOT_ASKED = new PolicyDecision(Outcome.NOT_ASKED, Set.of(), Set.of(), "", "", "");
 
     public PolicyDecision {
         droppedRoles = Set.copyOf(droppedRoles);
@@ -41,7 +42,7 @@ public record PolicyDecision(Outcome outcome, Set<String> droppedRoles, Set<Stri
     }
 
     static PolicyDecision unavailable(String error) {
-        return new PolicyDecision(Outcome.UNAVAILABLE, Set.of(), Set.of(), "", error);
+        return new PolicyDecision(Outcome.UNAVAILABLE, Set.of(), Set.of(), "", "", error);
     }
 
     /** Whether the delegation goes on: allowed (maybe narrowed), or no PDP to ask. */
@@ -61,9 +62,14 @@ public record PolicyDecision(Outcome outcome, Set<String> droppedRoles, Set<Stri
         return scopes.stream().filter(scope -> !droppedScopes.contains(scope)).collect(Collectors.toUnmodifiableSet());
     }
 
-    /** The first scope the client asked for by name that the policy dropped, or {@code null}. */
-    public String refusedRequestedScope(Set<String> requested) {
-        return new TreeSet<>(requested).stream().filter(droppedScopes::contains).findFirst().orElse(null);
+    /** Whether the policy drops a scope the client asked for by name: the request is refused ({@code invalid_scope}). */
+    public boolean refusesAScope() {
+        return refusedScope != null && !refusedScope.isEmpty();
+    }
+
+    /** What the client reads when the policy drops a scope it asked for by name ({@code invalid_scope}). */
+    public static String scopeRefusal(String scope) {
+        return "the realm's policy does not allow the requested scope " + scope;
     }
 
     /** The value of the {@value #DECISION_DETAIL} detail. */

@@ -1,5 +1,7 @@
 package dev.actorbound.keycloak.policy;
 
+import java.util.function.Supplier;
+
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.Provider;
 
@@ -9,6 +11,9 @@ import org.keycloak.provider.Provider;
  */
 public interface PolicyDecisionProvider extends Provider {
 
-    /** {@link PolicyDecision#NOT_ASKED} when the realm names no PDP; then no request leaves the server. */
-    PolicyDecision decide(RealmModel realm, PolicyQuestion question);
+    /**
+     * {@link PolicyDecision#NOT_ASKED} when the realm names no PDP: then no request leaves the server, and
+     * {@code question} is not even built (its candidates may cost a computation of their own).
+     */
+    PolicyDecision decide(RealmModel realm, Supplier<PolicyQuestion> question);
 }

@@ -51,11 +51,12 @@ public final class PolicySettingsTabFactory implements UiTabProviderFactory<Comp
             throw new ComponentValidationException(PROVIDER_ID + "-invalid-url");
         }
         if (PdpSettings.number(model.get(TIMEOUT_MS), 0, PdpSettings.MIN_TIMEOUT_MS, PdpSettings.MAX_TIMEOUT_MS) == null) {
-            throw new ComponentValidationException(PROVIDER_ID + "-invalid-timeout", PdpSettings.MIN_TIMEOUT_MS,
-                    PdpSettings.MAX_TIMEOUT_MS);
+            // As text: MessageFormat would print numbers with grouping separators.
+            throw new ComponentValidationException(PROVIDER_ID + "-invalid-timeout", String.valueOf(PdpSettings.MIN_TIMEOUT_MS),
+                    String.valueOf(PdpSettings.MAX_TIMEOUT_MS));
         }
         if (PdpSettings.number(model.get(CACHE_TTL_SECONDS), 0, 0, PdpSettings.MAX_CACHE_TTL_SECONDS) == null) {
-            throw new ComponentValidationException(PROVIDER_ID + "-invalid-cache-ttl", PdpSettings.MAX_CACHE_TTL_SECONDS);
+            throw new ComponentValidationException(PROVIDER_ID + "-invalid-cache-ttl", String.valueOf(PdpSettings.MAX_CACHE_TTL_SECONDS));
         }
         String credential = model.get(CREDENTIAL);
         if (credential != null && !credential.isBlank() && !PdpSettings.isVaultReference(credential)) {

@@ -33,7 +33,6 @@ import org.keycloak.events.Errors;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.ClientSessionContext;
-import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.protocol.oidc.TokenExchangeContext;
 import org.keycloak.protocol.oidc.TokenManager;
@@ -240,11 +239,13 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
      * context's own roles are known.
      */
     private TokenPolicy askPolicy(String scope, Set<String> requested) {
-        Set<RoleModel> roles = DelegatedRoles.narrow(ResolvedRoles.ofClientSession(session, user, client, scope).stream(),
-                handOff.actors(), RoleCeiling.of(subject)::allows);
         List<String> audience = params.getAudience() == null ? List.of() : params.getAudience();
-        return TokenPolicy.ask(session, realm, new PolicyQuestion(PolicyStep.TOKEN_EXCHANGE, user, requester,
-                handOff.originClientId(), handOff.chain().clientIds(), audience, roles, grantedScopes, requested), failure, event);
+        Set<String> candidates = grantedScopes;
+        return TokenPolicy.ask(session, realm, () -> new PolicyQuestion(PolicyStep.TOKEN_EXCHANGE, user, requester,
+                handOff.originClientId(), handOff.chain().clientIds(), audience,
+                DelegatedRoles.narrow(ResolvedRoles.ofClientSession(session, user, client, scope).stream(), handOff.actors(),
+                        RoleCeiling.of(subject)::allows),
+                candidates, requested), failure, event);
     }
 
     @Override

@@ -91,11 +91,11 @@ public final class ActorBoundCodeGrantType extends AuthorizationCodeGrantType {
         EffectiveGrant candidates = new EffectiveGrant(
                 DelegatedRoles.narrow(clientSessionCtx.getRolesStream(), List.of(agent.client()), role -> true),
                 live.consent().scopes());
-        TokenPolicy policy = TokenPolicy.ask(session, realm, new PolicyQuestion(PolicyStep.AUTHORIZATION_CODE, user, agent,
+        TokenPolicy policy = TokenPolicy.ask(session, realm, () -> new PolicyQuestion(PolicyStep.AUTHORIZATION_CODE, user, agent,
                 client.getClientId(), List.of(agent.clientId()), List.of(), candidates.roles(), candidates.scopes(),
                 AgentConsent.scopesOf(scopeParam)), new GrantRefusal(event, cors), event);
         EffectiveGrant grant = policy.narrow(candidates);
-        ClientSessionContext narrowedCtx = policy.narrow(clientSessionCtx);
+        ClientSessionContext narrowedCtx = policy.narrow(clientSessionCtx, grant);
         if (narrowedCtx.isOfflineTokenRequested() && !grant.allowsRealmRole(Constants.OFFLINE_ACCESS_ROLE)) {
             throw fail(OAuthErrorException.INVALID_GRANT, DelegationSeal.ERROR, DelegationSeal.OFFLINE_NOT_ALLOWED);
         }

@@ -45,8 +45,9 @@ import org.keycloak.representations.RefreshToken;
 public final class DelegatedRefreshTokenProvider extends DefaultRefreshTokenProvider {
 
     private final ActorboundOptions options;
-    /** The policy's decision for this refresh, taken before Keycloak builds the new token's context. */
+    /** The policy's decision for this refresh and what it left, taken before Keycloak builds the new token's context. */
     private TokenPolicy policy;
+    private EffectiveGrant grant;
 
     DelegatedRefreshTokenProvider(KeycloakSession session, ActorboundOptions options) {
         super(session);
@@ -103,10 +104,10 @@ public final class DelegatedRefreshTokenProvider extends DefaultRefreshTokenProv
         Set<RoleModel> appRoles = ResolvedRoles.ofClientSession(session, user, app, old.getScope());
         EffectiveGrant candidates = new EffectiveGrant(DelegatedRoles.narrow(appRoles.stream(), List.of(agent.client()), role -> true),
                 live.consent().scopes());
-        policy = TokenPolicy.ask(session, realm, new PolicyQuestion(PolicyStep.REFRESH_TOKEN, user, agent, app.getClientId(),
+        policy = TokenPolicy.ask(session, realm, () -> new PolicyQuestion(PolicyStep.REFRESH_TOKEN, user, agent, app.getClientId(),
                 chain.clientIds(), List.of(), candidates.roles(), candidates.scopes(), AgentConsent.scopesOf(ctx.scopeParameter())),
                 refusal, event);
-        EffectiveGrant grant = policy.narrow(candidates);
+        grant = policy.narrow(candidates);
         ResolvedRoles.prime(session, old.getSessionId(), app, grant.roles());
         session.setAttribute(Delegation.ATTRIBUTE, new Delegation(chain, options.lifetimeFor(agent.settings()), null,
                 grant, null, app.getClientId(), event, ctx.grantContext().getCors()));
@@ -121,7 +122,7 @@ public final class DelegatedRefreshTokenProvider extends DefaultRefreshTokenProv
         TokenManager.TokenValidation validation = super.validateToken(session, uriInfo, connection, realm, oldToken, headers,
                 scope, client, tokenManager, event);
         return policy == null ? validation : new TokenManager.TokenValidation(validation.user, validation.userSession,
-                policy.narrow(validation.clientSessionCtx));
+                policy.narrow(validation.clientSessionCtx, grant));
     }
 
     private static ActorChain readChain(RefreshToken token, GrantRefusal refusal) {

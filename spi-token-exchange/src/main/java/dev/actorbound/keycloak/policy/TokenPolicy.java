@@ -1,12 +1,16 @@
 package dev.actorbound.keycloak.policy;
 
 import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import dev.actorbound.keycloak.delegation.EffectiveGrant;
 import dev.actorbound.keycloak.grant.GrantRefusal;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.events.EventBuilder;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -29,8 +33,8 @@ public final class TokenPolicy {
     }
 
     /** Asks the PDP (if the realm names one) and writes its decision to {@code event}; refuses as described above. */
-    public static TokenPolicy ask(KeycloakSession session, RealmModel realm, PolicyQuestion question, GrantRefusal refusal,
-                                  EventBuilder event) {
+    public static TokenPolicy ask(KeycloakSession session, RealmModel realm, Supplier<PolicyQuestion> question,
+                                  GrantRefusal refusal, EventBuilder event) {
         PolicyDecision decision = session.getProvider(PolicyDecisionProvider.class).decide(realm, question);
         decision.describe(event);
         switch (decision.outcome()) {
@@ -40,10 +44,9 @@ public final class TokenPolicy {
             default -> {
             }
         }
-        String scope = decision.refusedRequestedScope(question.requestedScopes());
-        if (scope != null) {
+        if (decision.refusesAScope()) {
             throw refusal.refuse(OAuthErrorException.INVALID_SCOPE, PolicyDecision.POLICY_DENIED,
-                    "the realm's policy does not allow the requested scope " + scope);
+                    PolicyDecision.scopeRefusal(decision.refusedScope()));
         }
         return new TokenPolicy(decision);
     }
@@ -58,8 +61,19 @@ public final class TokenPolicy {
         return decision.keptScopes(scopes);
     }
 
-    /** {@code ctx} without the client scopes the policy dropped, so that the token neither names nor maps them. */
-    public ClientSessionContext narrow(ClientSessionContext ctx) {
-        return ScopeNarrowedContext.without(ctx, decision.droppedScopes());
+    /**
+     * {@code ctx} without the client scopes outside {@code grant} (as {@link #narrow(EffectiveGrant)} left it), so that
+     * the token neither names nor maps them: those the policy dropped now, and those it dropped before the consent
+     * page, which the consent therefore does not hold. Without a PDP, {@code ctx} itself: then the seal stays the
+     * only judge, as before.
+     */
+    public ClientSessionContext narrow(ClientSessionContext ctx, EffectiveGrant grant) {
+        if (decision.outcome() == PolicyDecision.Outcome.NOT_ASKED) {
+            return ctx;
+        }
+        Set<String> outside = ctx.getClientScopesStream().filter(scope -> !(scope instanceof ClientModel))
+                .map(ClientScopeModel::getName).filter(name -> !grant.scopes().contains(name))
+                .collect(Collectors.toUnmodifiableSet());
+        return ScopeNarrowedContext.without(ctx, outside);
     }
 }
