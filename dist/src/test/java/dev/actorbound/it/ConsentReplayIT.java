@@ -2,6 +2,7 @@ package dev.actorbound.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.actorbound.keycloak.core.ActorboundErrors;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,11 +17,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A revoked consent stays revoked, whatever is written back into the user's attributes: an admin (or a user, where
@@ -30,7 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>The realm lets admins edit unmanaged attributes, the widest exposure Keycloak allows, so every write is done
  * through admin REST.
  */
-@ExtendWith(KeycloakServer.class)
+@WithRealms
 class ConsentReplayIT {
 
     private static final String REVOKED = "the user's consent to this agent was revoked";
@@ -42,18 +41,11 @@ class ConsentReplayIT {
     private static Exchanges ex;
 
     @BeforeAll
-    static void createRealm(KeycloakServer server) {
-        realm = TestRealm.create(server);
+    static void createRealm(TestRealm fresh) {
+        realm = fresh;
         flow = new Delegations(realm);
         ex = new Exchanges(realm);
         realm.storedConsentKeys(TestRealm.ALICE); // sets the ADMIN_EDIT policy
-    }
-
-    @AfterAll
-    static void deleteRealm() {
-        if (realm != null) {
-            realm.close();
-        }
     }
 
     @BeforeEach
@@ -63,49 +55,49 @@ class ConsentReplayIT {
 
     @Test
     void consentRevokedUnderUsersConsentsIsNotRevivedByWritingItsRecordBack() {
-        Delegations.Code code = flow.delegatedCode(TestRealm.PLANNER);
-        String key = realm.consentKey(TestRealm.APP, TestRealm.PLANNER);
+        Delegations.Code code = flow.delegatedCode(TestClients.PLANNER);
+        String key = realm.consentKey(TestClients.APP, TestClients.PLANNER);
         String oldValue = attribute(key);
         String plain = ex.plainToken();
 
-        realm.admin().delete(userPath() + "/consents/" + TestRealm.PLANNER, null).expectOk("revoke under Users → Consents");
+        realm.admin().delete(userPath() + "/consents/" + TestClients.PLANNER, null).expectOk("revoke under Users → Consents");
         // The user may create a stock consent for any client through the account API: the mirror is back...
-        HttpResponse<String> mirror = account("POST", "/applications/" + TestRealm.PLANNER + "/consent", plain,
+        HttpResponse<String> mirror = account("POST", "/applications/" + TestClients.PLANNER + "/consent", plain,
                 "{\"grantedScopes\":[]}");
         assertThat(mirror.statusCode()).as(mirror.body()).isEqualTo(200);
         // ...and the admin saves the record's old value again.
         writeAttribute(key, oldValue);
 
-        flow.assertRefused(flow.redeem(code, flow.actorToken(TestRealm.PLANNER)), "invalid_grant", REVOKED,
-                "consent_revoked", TestRealm.PLANNER);
-        ex.assertRefused(ex.exchange(TestRealm.PLANNER, plain), "invalid_grant", NOT_CONSENTED);
-        assertThat(promptNone(TestRealm.APP, TestRealm.PLANNER, OAuth.Pkce.s256()).callback()).containsEntry("error", "consent_required");
+        flow.assertRefused(flow.redeem(code, flow.actorToken(TestClients.PLANNER)), "invalid_grant", REVOKED,
+                ActorboundErrors.CONSENT_REVOKED, TestClients.PLANNER);
+        ex.assertRefused(ex.exchange(TestClients.PLANNER, plain), "invalid_grant", NOT_CONSENTED);
+        assertThat(promptNone(TestClients.APP, TestClients.PLANNER, OAuth.Pkce.s256()).callback()).containsEntry("error", "consent_required");
     }
 
     @Test
     void consentRevokedOnMyAgentsPageIsNotRevivedWhileTheAgentStillServesAnotherApp() {
-        consentThroughBackend(TestRealm.BOOKING);
-        Delegations.Code code = flow.delegatedCode(TestRealm.BOOKING);
-        String key = realm.consentKey(TestRealm.APP, TestRealm.BOOKING);
+        consentThroughBackend(TestClients.BOOKING);
+        Delegations.Code code = flow.delegatedCode(TestClients.BOOKING);
+        String key = realm.consentKey(TestClients.APP, TestClients.BOOKING);
         String oldValue = attribute(key);
         String plain = ex.plainToken();
 
-        revokeOnMyAgentsPage(TestRealm.APP, TestRealm.BOOKING);
+        revokeOnMyAgentsPage(TestClients.APP, TestClients.BOOKING);
         assertThat(realm.storedConsentKeys(TestRealm.ALICE)).doesNotContain(key)
-                .contains(realm.consentKey(TestRealm.BACKEND, TestRealm.BOOKING));
+                .contains(realm.consentKey(TestClients.BACKEND, TestClients.BOOKING));
         writeAttribute(key, oldValue);
 
-        flow.assertRefused(flow.redeem(code, flow.actorToken(TestRealm.BOOKING)), "invalid_grant", REVOKED,
-                "consent_revoked", TestRealm.BOOKING);
-        ex.assertRefused(ex.exchange(TestRealm.BOOKING, plain), "invalid_grant", NOT_CONSENTED);
+        flow.assertRefused(flow.redeem(code, flow.actorToken(TestClients.BOOKING)), "invalid_grant", REVOKED,
+                ActorboundErrors.CONSENT_REVOKED, TestClients.BOOKING);
+        ex.assertRefused(ex.exchange(TestClients.BOOKING, plain), "invalid_grant", NOT_CONSENTED);
         // The consent through the other app was not revoked and still counts.
-        assertThat(promptNone(TestRealm.BACKEND, TestRealm.BOOKING, OAuth.Pkce.s256()).code()).isNotBlank();
+        assertThat(promptNone(TestClients.BACKEND, TestClients.BOOKING, OAuth.Pkce.s256()).code()).isNotBlank();
     }
 
     @Test
     void recordWhoseHeaderNamesAnotherAlgorithmOrKeyIsNotAConsent() throws Exception {
-        flow.delegatedCode(TestRealm.PLANNER);
-        String key = realm.consentKey(TestRealm.APP, TestRealm.PLANNER);
+        flow.delegatedCode(TestClients.PLANNER);
+        String key = realm.consentKey(TestClients.APP, TestClients.PLANNER);
         String[] genuine = attribute(key).split("\\.");
         String hmacKid = Admin.JSON.readTree(Base64.getUrlDecoder().decode(genuine[0])).path("kid").asText();
         String rsaKid = realm.oauth().jwks(realm.name()).path("keys").get(0).path("kid").asText();
@@ -120,15 +112,15 @@ class ConsentReplayIT {
         for (Map.Entry<String, String> forged : forgeries.entrySet()) {
             writeAttribute(key, String.join(".", genuine));
             OAuth.Pkce pkce = OAuth.Pkce.s256();
-            String code = promptNone(TestRealm.APP, TestRealm.PLANNER, pkce).code();
+            String code = promptNone(TestClients.APP, TestClients.PLANNER, pkce).code();
             assertThat(code).as("control: the genuine record counts").isNotBlank();
 
             writeAttribute(key, forged.getValue());
 
-            OAuth.TokenResponse response = flow.redeem(new Delegations.Code(code, pkce), flow.actorToken(TestRealm.PLANNER));
+            OAuth.TokenResponse response = flow.redeem(new Delegations.Code(code, pkce), flow.actorToken(TestClients.PLANNER));
             assertThat(response.status()).as("%s: %s", forged.getKey(), response).isEqualTo(400);
-            flow.assertRefused(response, "invalid_grant", REVOKED, "consent_revoked", TestRealm.PLANNER);
-            assertThat(promptNone(TestRealm.APP, TestRealm.PLANNER, OAuth.Pkce.s256()).callback()).as(forged.getKey())
+            flow.assertRefused(response, "invalid_grant", REVOKED, ActorboundErrors.CONSENT_REVOKED, TestClients.PLANNER);
+            assertThat(promptNone(TestClients.APP, TestClients.PLANNER, OAuth.Pkce.s256()).callback()).as(forged.getKey())
                     .containsEntry("error", "consent_required");
         }
     }
@@ -136,7 +128,7 @@ class ConsentReplayIT {
     // ---- helpers ----
 
     private static void consentThroughBackend(String agent) {
-        String url = realm.oauth().authorizeUrl(realm.name(), TestRealm.BACKEND, TestRealm.REDIRECT_URI, "openid",
+        String url = realm.oauth().authorizeUrl(realm.name(), TestClients.BACKEND, TestRealm.REDIRECT_URI, "openid",
                 Delegations.STATE, OAuth.Pkce.s256(), Map.of("requested_actor", agent, "prompt", "consent"));
         HttpLogin.Outcome outcome = new HttpLogin(TestRealm.REDIRECT_URI).authorize(url, TestRealm.ALICE,
                 TestRealm.ALICE_PASSWORD, "accept");

@@ -2,21 +2,20 @@ package dev.actorbound.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.actorbound.keycloak.core.ActorboundErrors;
 import java.util.Iterator;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The stored consent as the runtime relies on it: removing it revokes at once, and a value a user (or admin)
  * wrote by hand is not a consent. The realm lets admins edit unmanaged attributes, the widest exposure Keycloak
  * allows, so both paths can be driven through admin REST.
  */
-@ExtendWith(KeycloakServer.class)
+@WithRealms
 class ConsentStoreIT {
 
     private static final String PREFIX = "actorbound.consent.";
@@ -25,20 +24,13 @@ class ConsentStoreIT {
     private static Delegations flow;
 
     @BeforeAll
-    static void createRealm(KeycloakServer server) {
-        realm = TestRealm.create(server);
+    static void createRealm(TestRealm fresh) {
+        realm = fresh;
         flow = new Delegations(realm);
         String path = "/realms/" + realm.name() + "/users/profile";
         ObjectNode profile = (ObjectNode) realm.admin().get(path).body();
         profile.put("unmanagedAttributePolicy", "ADMIN_EDIT");
         assertThat(realm.admin().put(path, profile).ok()).isTrue();
-    }
-
-    @AfterAll
-    static void deleteRealm() {
-        if (realm != null) {
-            realm.close();
-        }
     }
 
     private static String userPath() {
@@ -66,26 +58,26 @@ class ConsentStoreIT {
 
     @Test
     void consentRemovedBetweenConsentAndRedemptionIsRevoked() {
-        Delegations.Code code = flow.delegatedCode(TestRealm.PLANNER);
+        Delegations.Code code = flow.delegatedCode(TestClients.PLANNER);
         assertThat(alice().path("attributes").fieldNames()).toIterable().anyMatch(n -> n.startsWith(PREFIX));
 
         rewriteConsents(ConsentStoreIT::removeConsents);
 
-        flow.assertRefused(flow.redeem(code, flow.actorToken(TestRealm.PLANNER)), "invalid_grant",
-                "the user's consent to this agent was revoked", "consent_revoked", TestRealm.PLANNER);
+        flow.assertRefused(flow.redeem(code, flow.actorToken(TestClients.PLANNER)), "invalid_grant",
+                "the user's consent to this agent was revoked", ActorboundErrors.CONSENT_REVOKED, TestClients.PLANNER);
     }
 
     @Test
     void handWrittenConsentIsNotAConsent() {
-        String app = realm.admin().clientUuid(realm.name(), TestRealm.APP);
-        String agent = realm.admin().clientUuid(realm.name(), TestRealm.BOOKING);
+        String app = realm.admin().clientUuid(realm.name(), TestClients.APP);
+        String agent = realm.admin().clientUuid(realm.name(), TestClients.BOOKING);
         rewriteConsents(attributes -> attributes.putArray(PREFIX + app + "." + agent).add("granted"));
 
         HttpLogin session = new HttpLogin(TestRealm.REDIRECT_URI);
         assertThat(session.authorize(flow.authorizeUrl(OAuth.Pkce.s256(), Map.of()), TestRealm.ALICE,
                 TestRealm.ALICE_PASSWORD, null).code()).isNotBlank();
         HttpLogin.Outcome outcome = session.authorize(flow.authorizeUrl(OAuth.Pkce.s256(),
-                Map.of("requested_actor", TestRealm.BOOKING, "prompt", "none")), TestRealm.ALICE, TestRealm.ALICE_PASSWORD, null);
+                Map.of("requested_actor", TestClients.BOOKING, "prompt", "none")), TestRealm.ALICE, TestRealm.ALICE_PASSWORD, null);
 
         assertThat(outcome.callback()).as(outcome.toString()).containsEntry("error", "consent_required")
                 .doesNotContainKey("code");
@@ -94,16 +86,16 @@ class ConsentStoreIT {
     @Test
     void consentCopiedToAnotherAgentIsNotAConsent() {
         // Both agents consented, so both have their stock-consent mirror: only the record's signature can tell.
-        flow.delegatedCode(TestRealm.BOOKING);
-        flow.delegatedCode(TestRealm.PLANNER);
-        String app = realm.admin().clientUuid(realm.name(), TestRealm.APP);
-        String planner = realm.admin().clientUuid(realm.name(), TestRealm.PLANNER);
-        String booking = realm.admin().clientUuid(realm.name(), TestRealm.BOOKING);
+        flow.delegatedCode(TestClients.BOOKING);
+        flow.delegatedCode(TestClients.PLANNER);
+        String app = realm.admin().clientUuid(realm.name(), TestClients.APP);
+        String planner = realm.admin().clientUuid(realm.name(), TestClients.PLANNER);
+        String booking = realm.admin().clientUuid(realm.name(), TestClients.BOOKING);
         String signed = alice().path("attributes").path(PREFIX + app + "." + planner).get(0).asText();
         assertThat(signed).isNotBlank();
         rewriteConsents(attributes -> attributes.putArray(PREFIX + app + "." + booking).add(signed));
 
-        HttpLogin.Outcome outcome = flow.authorize(OAuth.Pkce.s256(), Map.of("requested_actor", TestRealm.BOOKING), null);
+        HttpLogin.Outcome outcome = flow.authorize(OAuth.Pkce.s256(), Map.of("requested_actor", TestClients.BOOKING), null);
 
         assertThat(outcome.isConsentPage()).as("a copied consent must not skip the page: %s", outcome).isTrue();
     }

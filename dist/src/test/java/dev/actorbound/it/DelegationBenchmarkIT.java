@@ -2,6 +2,7 @@ package dev.actorbound.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.actorbound.keycloak.core.AgentAttributes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,6 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Measures what delegation costs next to Keycloak's own twin of each request, in the same run, on the same server:
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * decision point on loopback adds to an exchange hop (median and p99), against the same hop without one.
  * Iterations: {@code -Dit.benchmark.iterations} (default 40).
  */
-@ExtendWith(KeycloakServer.class)
+@WithRealms
 class DelegationBenchmarkIT {
 
     private static final int WARM_UP = 5;
@@ -38,11 +38,11 @@ class DelegationBenchmarkIT {
     private static final Map<String, double[]> POLICY_RESULTS = new LinkedHashMap<>();
 
     @BeforeAll
-    static void createRealm(KeycloakServer server) {
-        realm = TestRealm.create(server);
+    static void createRealm(TestRealm fresh) {
+        realm = fresh;
         flow = new Delegations(realm);
         realm.addResourceServer();
-        realm.admin().updateClient(realm.name(), TestRealm.PLANNER, c -> c.with("attributes").put("actorbound.refresh-allowed", "true"));
+        realm.admin().updateClient(realm.name(), TestClients.PLANNER, c -> c.with("attributes").put(AgentAttributes.REFRESH_ALLOWED, "true"));
     }
 
     @AfterAll
@@ -108,15 +108,15 @@ class DelegationBenchmarkIT {
         // One browser-less SSO session per side: codes come without a password check or a consent page.
         HttpLogin plainSession = new HttpLogin(TestRealm.REDIRECT_URI);
         HttpLogin delegatedSession = new HttpLogin(TestRealm.REDIRECT_URI);
-        flow.delegatedCode(TestRealm.PLANNER);
-        String actorToken = flow.actorToken(TestRealm.PLANNER);
+        flow.delegatedCode(TestClients.PLANNER);
+        String actorToken = flow.actorToken(TestClients.PLANNER);
         compare("authorization_code redemption",
                 () -> {
                     Delegations.Code code = code(plainSession, Map.of());
                     return () -> ok(flow.redeem(code, null));
                 },
                 () -> {
-                    Delegations.Code code = code(delegatedSession, Map.of("requested_actor", TestRealm.PLANNER));
+                    Delegations.Code code = code(delegatedSession, Map.of("requested_actor", TestClients.PLANNER));
                     return () -> ok(flow.redeem(code, actorToken));
                 });
     }
@@ -130,9 +130,9 @@ class DelegationBenchmarkIT {
 
     @Test
     void refresh() {
-        String actorToken = flow.actorToken(TestRealm.PLANNER);
+        String actorToken = flow.actorToken(TestClients.PLANNER);
         String[] plain = {flow.redeem(flow.plainCode(), null).refreshToken()};
-        String[] delegated = {flow.redeem(flow.delegatedCode(TestRealm.PLANNER), actorToken).refreshToken()};
+        String[] delegated = {flow.redeem(flow.delegatedCode(TestClients.PLANNER), actorToken).refreshToken()};
         compare("refresh_token",
                 () -> () -> plain[0] = refreshed(plain[0], null),
                 () -> () -> delegated[0] = refreshed(delegated[0], actorToken));
@@ -149,9 +149,10 @@ class DelegationBenchmarkIT {
      * (the policy of the policy ITs), alternating as above.
      */
     @Test
-    void exchangeWithAPolicyDecision(KeycloakServer server) {
-        try (CerbosPdp cerbos = CerbosPdp.start(); PolicyRealm without = PolicyRealm.create(server);
-             PolicyRealm with = PolicyRealm.create(server)) {
+    void exchangeWithAPolicyDecision(TestRealm plainRealm, TestRealm pdpRealm) {
+        try (CerbosPdp cerbos = CerbosPdp.start()) {
+            PolicyRealm without = new PolicyRealm(plainRealm);
+            PolicyRealm with = new PolicyRealm(pdpRealm);
             with.usePdp(cerbos.url());
             Supplier<Runnable> plain = hop(without);
             Supplier<Runnable> decided = hop(with);
@@ -172,17 +173,17 @@ class DelegationBenchmarkIT {
 
     /** One exchange by the booking agent of a planner token, without the event bookkeeping of {@link Exchanges}. */
     private static Supplier<Runnable> hop(PolicyRealm realm) {
-        String subject = realm.exchanges.codeFlowToken(TestRealm.PLANNER);
-        String actor = realm.exchanges.ownToken(TestRealm.BOOKING);
+        String subject = realm.exchanges.codeFlowToken(TestClients.PLANNER);
+        String actor = realm.exchanges.ownToken(TestClients.BOOKING);
         Map<String, String> form = Map.of("grant_type", Exchanges.GRANT_TYPE, "subject_token", subject,
                 "subject_token_type", OAuth.ACCESS_TOKEN_TYPE, "actor_token", actor, "actor_token_type", OAuth.ACCESS_TOKEN_TYPE);
-        return () -> () -> ok(realm.realm.oauth().token(realm.realm.name(), form, TestRealm.BOOKING, TestRealm.BOOKING_SECRET));
+        return () -> () -> ok(realm.realm.oauth().token(realm.realm.name(), form, TestClients.BOOKING, TestClients.BOOKING_SECRET));
     }
 
     @Test
     void introspection() {
         String plain = flow.redeem(flow.plainCode(), null).accessToken();
-        String delegated = flow.redeem(flow.delegatedCode(TestRealm.PLANNER), flow.actorToken(TestRealm.PLANNER)).accessToken();
+        String delegated = flow.redeem(flow.delegatedCode(TestClients.PLANNER), flow.actorToken(TestClients.PLANNER)).accessToken();
         compare("token introspection",
                 () -> () -> assertThat(realm.isActive(plain)).isTrue(),
                 () -> () -> assertThat(realm.isActive(delegated)).isTrue());

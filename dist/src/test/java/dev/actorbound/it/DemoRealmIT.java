@@ -2,6 +2,7 @@ package dev.actorbound.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.actorbound.keycloak.core.ActorTokenAudience;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ class DemoRealmIT {
         HttpLogin.Outcome outcome = new HttpLogin(REDIRECT).authorize(url, "alice", "alice", "accept");
         assertThat(outcome.code()).as(outcome.toString()).isNotBlank();
 
-        OAuth.TokenResponse actor = oauth.token(realm, Map.of("grant_type", "client_credentials", "scope", "actorbound-actor"),
+        OAuth.TokenResponse actor = oauth.token(realm, Map.of("grant_type", "client_credentials", "scope", ActorTokenAudience.SCOPE),
                 "planner-agent", "planner-secret");
         assertThat(actor.status()).as(actor.toString()).isEqualTo(200);
         Map<String, String> form = new LinkedHashMap<>(Map.of("grant_type", "authorization_code", "client_id", "travel-planner",

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jwt.JWTClaimsSet;
+import dev.actorbound.keycloak.core.AuditDetails;
+import dev.actorbound.keycloak.core.ActorboundErrors;
 import dev.actorbound.keycloak.policy.ConsentPolicy;
 import dev.actorbound.keycloak.policy.PdpSettings;
 import dev.actorbound.keycloak.policy.PolicyDecision;
@@ -18,13 +20,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * PROTOCOL §9 against a real Cerbos PDP: what its policy (src/test/resources/cerbos) allows, denies and drops, at the
  * authorization endpoint, code redemption and each exchange hop, and what events and the audit log say about it.
  */
-@ExtendWith(KeycloakServer.class)
+@WithRealms
 class PolicyDecisionIT {
 
     private static CerbosPdp cerbos;
@@ -34,12 +35,12 @@ class PolicyDecisionIT {
     private static AuditLog audit;
 
     @BeforeAll
-    static void setUp(KeycloakServer server) {
+    static void setUp(TestRealm realm) {
         cerbos = CerbosPdp.start();
-        policy = PolicyRealm.create(server);
+        policy = new PolicyRealm(realm);
         flow = policy.flow;
         exchanges = policy.exchanges;
-        audit = new AuditLog(server, policy.realm.name());
+        audit = new AuditLog(realm.server(), realm.name());
         policy.usePdp(cerbos.url());
     }
 
@@ -52,9 +53,6 @@ class PolicyDecisionIT {
 
     @AfterAll
     static void tearDown() {
-        if (policy != null) {
-            policy.close();
-        }
         if (cerbos != null) {
             cerbos.close();
         }
@@ -62,56 +60,56 @@ class PolicyDecisionIT {
 
     @Test
     void allowedDelegationIsIssuedAndSaysSo() throws Exception {
-        Delegations.Code code = flow.delegatedCode(TestRealm.PLANNER);
+        Delegations.Code code = flow.delegatedCode(TestClients.PLANNER);
         ObjectNode login = policy.newestEvent("LOGIN");
-        assertThat(login.path("details").path("actor").asText()).isEqualTo(TestRealm.PLANNER);
-        assertThat(login.path("details").path(PolicyDecision.DECISION_DETAIL).asText()).isEqualTo("allowed");
+        assertThat(login.path("details").path("actor").asText()).isEqualTo(TestClients.PLANNER);
+        assertThat(login.path("details").path(AuditDetails.POLICY_DECISION).asText()).isEqualTo("allowed");
 
-        OAuth.TokenResponse response = flow.redeem(code, flow.actorToken(TestRealm.PLANNER));
+        OAuth.TokenResponse response = flow.redeem(code, flow.actorToken(TestClients.PLANNER));
 
         assertThat(response.status()).as(response.toString()).isEqualTo(200);
         JWTClaimsSet claims = Jwt.verify(response.accessToken(), policy.realm);
-        assertThat(claims.getJSONObjectClaim("act")).isEqualTo(exchanges.chain(TestRealm.PLANNER));
+        assertThat(claims.getJSONObjectClaim("act")).isEqualTo(exchanges.chain(TestClients.PLANNER));
         assertThat(Exchanges.realmRoles(claims)).containsExactly("reader");
         ObjectNode event = policy.newestEvent("CODE_TO_TOKEN");
-        assertThat(event.path("details").path(PolicyDecision.DECISION_DETAIL).asText()).isEqualTo("allowed");
-        assertThat(event.path("details").has(PolicyDecision.DROPPED_ROLES_DETAIL)).isFalse();
+        assertThat(event.path("details").path(AuditDetails.POLICY_DECISION).asText()).isEqualTo("allowed");
+        assertThat(event.path("details").has(AuditDetails.POLICY_DROPPED_ROLES)).isFalse();
         JsonNode line = audit.awaitEvent(event.path("id").asText());
         assertThat(line.path("policy_decision").asText()).isEqualTo("allowed");
     }
 
     @Test
     void deniedDelegationNeverReachesTheConsentPage() {
-        HttpLogin.Outcome outcome = flow.authorize(OAuth.Pkce.s256(), Map.of("requested_actor", PolicyRealm.ROGUE), null);
+        HttpLogin.Outcome outcome = flow.authorize(OAuth.Pkce.s256(), Map.of("requested_actor", TestClients.ROGUE), null);
 
         assertThat(outcome.isConsentPage()).as("the page is never shown").isFalse();
         ObjectNode event = flow.assertAuthorizationRefused(outcome, "access_denied", ConsentPolicy.DENIED);
-        assertThat(event.path("error").asText()).isEqualTo(PolicyDecision.POLICY_DENIED);
-        assertThat(event.path("details").path("actor").asText()).isEqualTo(PolicyRealm.ROGUE);
-        assertThat(event.path("details").path(PolicyDecision.DECISION_DETAIL).asText()).isEqualTo("denied");
+        assertThat(event.path("error").asText()).isEqualTo(ActorboundErrors.POLICY_DENIED);
+        assertThat(event.path("details").path("actor").asText()).isEqualTo(TestClients.ROGUE);
+        assertThat(event.path("details").path(AuditDetails.POLICY_DECISION).asText()).isEqualTo("denied");
         assertThat(event.path("userId").asText()).isEqualTo(policy.realm.userId(TestRealm.ALICE));
         assertThat(policy.realm.storedConsentKeys(TestRealm.ALICE))
-                .doesNotContain(policy.realm.consentKey(TestRealm.APP, PolicyRealm.ROGUE));
+                .doesNotContain(policy.realm.consentKey(TestClients.APP, TestClients.ROGUE));
         JsonNode line = audit.awaitEvent(event.path("id").asText());
         assertThat(line.path("outcome").asText()).isEqualTo("failure");
-        assertThat(line.path("error").asText()).isEqualTo(PolicyDecision.POLICY_DENIED);
+        assertThat(line.path("error").asText()).isEqualTo(ActorboundErrors.POLICY_DENIED);
         assertThat(line.path("policy_decision").asText()).isEqualTo("denied");
     }
 
     /** The policy gives agents writer for operations only: alice (operations) keeps it, bob (sales) loses it. */
     @Test
     void roleIsDroppedForOneUserAndKeptForAnother() throws Exception {
-        OAuth.TokenResponse alice = flow.redeem(flow.delegatedCode(TestRealm.BOOKING), flow.actorToken(TestRealm.BOOKING));
+        OAuth.TokenResponse alice = flow.redeem(flow.delegatedCode(TestClients.BOOKING), flow.actorToken(TestClients.BOOKING));
         assertThat(alice.status()).as(alice.toString()).isEqualTo(200);
         assertThat(Exchanges.realmRoles(Jwt.verify(alice.accessToken(), policy.realm))).contains("reader", "writer");
 
         HttpLogin bob = new HttpLogin(TestRealm.REDIRECT_URI);
         OAuth.Pkce pkce = OAuth.Pkce.s256();
-        HttpLogin.Outcome page = policy.bobsConsentPage(bob, pkce, TestRealm.BOOKING);
+        HttpLogin.Outcome page = policy.bobsConsentPage(bob, pkce, TestClients.BOOKING);
         assertThat(PolicyRealm.listedRoles(page)).as("the page shows the roles after the policy")
                 .contains("reader").doesNotContain("writer");
         HttpLogin.Outcome accepted = bob.answer(page, "accept");
-        OAuth.TokenResponse response = flow.redeem(new Delegations.Code(accepted.code(), pkce), flow.actorToken(TestRealm.BOOKING));
+        OAuth.TokenResponse response = flow.redeem(new Delegations.Code(accepted.code(), pkce), flow.actorToken(TestClients.BOOKING));
 
         assertThat(response.status()).as(response.toString()).isEqualTo(200);
         JWTClaimsSet claims = Jwt.verify(response.accessToken(), policy.realm);
@@ -119,8 +117,8 @@ class PolicyDecisionIT {
         assertThat(Exchanges.realmRoles(claims)).contains("reader").doesNotContain("writer");
         ObjectNode event = policy.newestEvent("CODE_TO_TOKEN");
         assertThat(event.path("userId").asText()).isEqualTo(policy.realm.userId(TestRealm.BOB));
-        assertThat(event.path("details").path(PolicyDecision.DECISION_DETAIL).asText()).isEqualTo("narrowed");
-        assertThat(Exchanges.words(event.path("details").path(PolicyDecision.DROPPED_ROLES_DETAIL).asText()))
+        assertThat(event.path("details").path(AuditDetails.POLICY_DECISION).asText()).isEqualTo("narrowed");
+        assertThat(Exchanges.words(event.path("details").path(AuditDetails.POLICY_DROPPED_ROLES).asText()))
                 .containsExactly("writer");
         assertThat(Exchanges.words(event.path("details").path("granted_roles").asText())).doesNotContain("writer");
         JsonNode line = audit.awaitEvent(event.path("id").asText());
@@ -131,46 +129,46 @@ class PolicyDecisionIT {
     /** The policy keeps e-mail from the booking agent: gone from page, token and claims; asked for by name, refused. */
     @Test
     void scopeIsDroppedAndRefusedWhenAskedForByName() throws Exception {
-        JWTClaimsSet planner = Jwt.verify(exchanges.codeFlowToken(TestRealm.PLANNER), policy.realm);
+        JWTClaimsSet planner = Jwt.verify(exchanges.codeFlowToken(TestClients.PLANNER), policy.realm);
         assertThat(Exchanges.scopes(planner)).as("the control: e-mail for the planner").contains("email");
         assertThat(planner.getStringClaim("email")).isEqualTo("alice@example.org");
 
         OAuth.Pkce pkce = OAuth.Pkce.s256();
         HttpLogin alice = new HttpLogin(TestRealm.REDIRECT_URI);
-        HttpLogin.Outcome page = alice.authorize(flow.authorizeUrl(pkce, Map.of("requested_actor", TestRealm.BOOKING,
+        HttpLogin.Outcome page = alice.authorize(flow.authorizeUrl(pkce, Map.of("requested_actor", TestClients.BOOKING,
                 "prompt", "consent")), TestRealm.ALICE, TestRealm.ALICE_PASSWORD, null);
         assertThat(page.isConsentPage()).as(page.toString()).isTrue();
         assertThat(page.listedScopes()).doesNotContainKey("email").containsKey("profile");
         HttpLogin.Outcome accepted = alice.answer(page, "accept");
         ObjectNode login = policy.newestEvent("LOGIN");
-        assertThat(login.path("details").path(PolicyDecision.DECISION_DETAIL).asText()).isEqualTo("narrowed");
-        assertThat(Exchanges.words(login.path("details").path(PolicyDecision.DROPPED_SCOPES_DETAIL).asText()))
+        assertThat(login.path("details").path(AuditDetails.POLICY_DECISION).asText()).isEqualTo("narrowed");
+        assertThat(Exchanges.words(login.path("details").path(AuditDetails.POLICY_DROPPED_SCOPES).asText()))
                 .containsExactly("email");
         assertThat(policy.newestEvent("GRANT_CONSENT").path("details").path("scope").asText()).doesNotContain("email");
-        OAuth.TokenResponse booking = flow.redeem(new Delegations.Code(accepted.code(), pkce), flow.actorToken(TestRealm.BOOKING));
+        OAuth.TokenResponse booking = flow.redeem(new Delegations.Code(accepted.code(), pkce), flow.actorToken(TestClients.BOOKING));
         assertThat(booking.status()).as(booking.toString()).isEqualTo(200);
         JWTClaimsSet claims = Jwt.verify(booking.accessToken(), policy.realm);
         assertThat(Exchanges.scopes(claims)).doesNotContain("email").contains("profile");
         assertThat(claims.getClaim("email")).isNull();
 
-        String byName = policy.realm.oauth().authorizeUrl(policy.realm.name(), TestRealm.APP, TestRealm.REDIRECT_URI, "openid email",
-                Delegations.STATE, OAuth.Pkce.s256(), Map.of("requested_actor", TestRealm.BOOKING));
+        String byName = policy.realm.oauth().authorizeUrl(policy.realm.name(), TestClients.APP, TestRealm.REDIRECT_URI, "openid email",
+                Delegations.STATE, OAuth.Pkce.s256(), Map.of("requested_actor", TestClients.BOOKING));
         HttpLogin.Outcome refused = new HttpLogin(TestRealm.REDIRECT_URI).authorize(byName, TestRealm.ALICE,
                 TestRealm.ALICE_PASSWORD, "accept");
         ObjectNode refusal = flow.assertAuthorizationRefused(refused, "invalid_scope", PolicyDecision.scopeRefusal("email"));
-        assertThat(refusal.path("error").asText()).isEqualTo(PolicyDecision.POLICY_DENIED);
+        assertThat(refusal.path("error").asText()).isEqualTo(ActorboundErrors.POLICY_DENIED);
     }
 
     @Test
     void exchangeDropsTheScopeAndRefusesItByName() throws Exception {
-        String subject = exchanges.codeFlowToken(TestRealm.PLANNER);
+        String subject = exchanges.codeFlowToken(TestClients.PLANNER);
 
-        Exchanges.Attempt byName = exchanges.exchange(TestRealm.BOOKING, subject, Map.of("scope", "email"));
+        Exchanges.Attempt byName = exchanges.exchange(TestClients.BOOKING, subject, Map.of("scope", "email"));
         exchanges.assertRefused(byName, "invalid_scope", PolicyDecision.scopeRefusal("email"));
-        assertThat(policy.newestEvent(Exchanges.TOKEN_EXCHANGE_ERROR).path("error").asText()).isEqualTo(PolicyDecision.POLICY_DENIED);
+        assertThat(policy.newestEvent(Exchanges.TOKEN_EXCHANGE_ERROR).path("error").asText()).isEqualTo(ActorboundErrors.POLICY_DENIED);
 
-        Exchanges.Attempt plain = exchanges.exchange(TestRealm.BOOKING, subject);
-        JWTClaimsSet claims = exchanges.assertIssued(plain, subject, TestRealm.BOOKING + "<" + TestRealm.PLANNER);
+        Exchanges.Attempt plain = exchanges.exchange(TestClients.BOOKING, subject);
+        JWTClaimsSet claims = exchanges.assertIssued(plain, subject, TestClients.BOOKING + "<" + TestClients.PLANNER);
         assertThat(Exchanges.scopes(claims)).doesNotContain("email");
         assertThat(claims.getClaim("email")).isNull();
     }
@@ -178,21 +176,21 @@ class PolicyDecisionIT {
     /** The policy allows chains of two agents: the first hop passes, the second is denied. */
     @Test
     void secondExchangeHopIsDenied() throws Exception {
-        String subject = exchanges.codeFlowToken(TestRealm.PLANNER);
-        Exchanges.Attempt first = exchanges.exchange(TestRealm.BOOKING, subject);
-        JWTClaimsSet booking = exchanges.assertIssued(first, subject, TestRealm.BOOKING + "<" + TestRealm.PLANNER);
+        String subject = exchanges.codeFlowToken(TestClients.PLANNER);
+        Exchanges.Attempt first = exchanges.exchange(TestClients.BOOKING, subject);
+        JWTClaimsSet booking = exchanges.assertIssued(first, subject, TestClients.BOOKING + "<" + TestClients.PLANNER);
         assertThat(Exchanges.depth(booking)).isEqualTo(2);
-        assertThat(policy.newestEvent(Exchanges.TOKEN_EXCHANGE).path("details").path(PolicyDecision.DECISION_DETAIL).asText())
+        assertThat(policy.newestEvent(Exchanges.TOKEN_EXCHANGE).path("details").path(AuditDetails.POLICY_DECISION).asText())
                 .isIn("allowed", "narrowed");
 
-        Exchanges.Attempt second = exchanges.exchange(Exchanges.PAYMENT, first.accessToken());
+        Exchanges.Attempt second = exchanges.exchange(TestClients.PAYMENT, first.accessToken());
 
         exchanges.assertRefused(second, "invalid_grant", TokenPolicy.DENIED);
         ObjectNode event = policy.newestEvent(Exchanges.TOKEN_EXCHANGE_ERROR);
-        assertThat(event.path("error").asText()).isEqualTo(PolicyDecision.POLICY_DENIED);
-        assertThat(event.path("details").path(PolicyDecision.DECISION_DETAIL).asText()).isEqualTo("denied");
+        assertThat(event.path("error").asText()).isEqualTo(ActorboundErrors.POLICY_DENIED);
+        assertThat(event.path("details").path(AuditDetails.POLICY_DECISION).asText()).isEqualTo("denied");
         assertThat(event.path("details").path("actor_chain").asText())
-                .isEqualTo(Exchanges.PAYMENT + "<" + TestRealm.BOOKING + "<" + TestRealm.PLANNER);
+                .isEqualTo(TestClients.PAYMENT + "<" + TestClients.BOOKING + "<" + TestClients.PLANNER);
     }
 
     /**
@@ -205,14 +203,14 @@ class PolicyDecisionIT {
         String reason = "the booking agent is on hold";
         try (LoopbackPdp pdp = LoopbackPdp.evaluating(request -> bookingOnHold(request, reason))) {
             policy.usePdp(pdp.url(), Map.of(PdpSettings.CREDENTIAL, "${vault.pdp-token}"));
-            String subject = exchanges.codeFlowToken(TestRealm.PLANNER);
+            String subject = exchanges.codeFlowToken(TestClients.PLANNER);
 
-            Exchanges.Attempt attempt = exchanges.exchange(TestRealm.BOOKING, subject, Map.of("audience", Exchanges.BOOKING_API));
+            Exchanges.Attempt attempt = exchanges.exchange(TestClients.BOOKING, subject, Map.of("audience", TestClients.BOOKING_API));
 
             exchanges.assertRefused(attempt, "invalid_grant", TokenPolicy.DENIED);
             assertThat(attempt.response().body().toString()).doesNotContain(reason);
             ObjectNode event = policy.newestEvent(Exchanges.TOKEN_EXCHANGE_ERROR);
-            assertThat(event.path("details").path(PolicyDecision.REASON_DETAIL).asText()).isEqualTo(reason);
+            assertThat(event.path("details").path(AuditDetails.POLICY_REASON).asText()).isEqualTo(reason);
             JsonNode line = audit.awaitEvent(event.path("id").asText());
             assertThat(line.path("policy_decision").asText()).isEqualTo("denied");
             assertThat(line.path("policy_reason").asText()).isEqualTo(reason);
@@ -236,15 +234,15 @@ class PolicyDecisionIT {
         assertThat(texts(request.at("/subject/properties/roles"))).contains("reader", "writer", "default-roles-" + policy.realm.name());
         assertThat(request.at("/action/name").asText()).isEqualTo("delegate");
         assertThat(request.at("/resource/type").asText()).isEqualTo("delegation");
-        assertThat(request.at("/resource/id").asText()).isEqualTo(TestRealm.BOOKING);
+        assertThat(request.at("/resource/id").asText()).isEqualTo(TestClients.BOOKING);
         JsonNode properties = request.at("/resource/properties");
-        assertThat(properties.path("agent").asText()).isEqualTo(TestRealm.BOOKING);
-        assertThat(properties.path("agent_sub").asText()).isEqualTo(policy.realm.agentServiceAccountId(TestRealm.BOOKING));
-        assertThat(properties.path("app").asText()).isEqualTo(TestRealm.APP);
-        assertThat(texts(properties.path("actor_chain"))).containsExactly(TestRealm.BOOKING, TestRealm.PLANNER);
+        assertThat(properties.path("agent").asText()).isEqualTo(TestClients.BOOKING);
+        assertThat(properties.path("agent_sub").asText()).isEqualTo(policy.realm.agentServiceAccountId(TestClients.BOOKING));
+        assertThat(properties.path("app").asText()).isEqualTo(TestClients.APP);
+        assertThat(texts(properties.path("actor_chain"))).containsExactly(TestClients.BOOKING, TestClients.PLANNER);
         assertThat(properties.path("depth").asInt()).isEqualTo(2);
         assertThat(properties.path("grant").asText()).isEqualTo("token_exchange");
-        assertThat(texts(properties.path("audience"))).containsExactly(Exchanges.BOOKING_API);
+        assertThat(texts(properties.path("audience"))).containsExactly(TestClients.BOOKING_API);
         assertThat(texts(properties.path("roles"))).as("booking's roles ∩ alice's ∩ the planner's token").containsExactly("reader");
         assertThat(texts(properties.path("scopes"))).contains("email", "profile");
         assertThat(request.at("/context/realm").asText()).isEqualTo(policy.realm.name());
@@ -262,7 +260,7 @@ class PolicyDecisionIT {
         JsonNode body = Admin.read(request);
         ObjectNode answer = Admin.JSON.createObjectNode();
         ArrayNode evaluations = answer.putArray("evaluations");
-        boolean booking = TestRealm.BOOKING.equals(body.at("/resource/id").asText());
+        boolean booking = TestClients.BOOKING.equals(body.at("/resource/id").asText());
         ObjectNode first = evaluations.addObject().put("decision", !booking);
         if (booking) {
             first.putObject("context").put("reason", reason);
@@ -284,16 +282,16 @@ class PolicyDecisionIT {
     void decisionCacheIsOffByDefaultAndHonoursItsTtl() {
         try (LoopbackPdp pdp = LoopbackPdp.proxy(cerbos.url(), Duration.ZERO)) {
             policy.usePdp(pdp.url());
-            String subject = exchanges.codeFlowToken(TestRealm.PLANNER);
+            String subject = exchanges.codeFlowToken(TestClients.PLANNER);
             int before = pdp.evaluations().size();
-            assertThat(exchanges.exchange(TestRealm.BOOKING, subject).response().status()).isEqualTo(200);
-            assertThat(exchanges.exchange(TestRealm.BOOKING, subject).response().status()).isEqualTo(200);
+            assertThat(exchanges.exchange(TestClients.BOOKING, subject).response().status()).isEqualTo(200);
+            assertThat(exchanges.exchange(TestClients.BOOKING, subject).response().status()).isEqualTo(200);
             assertThat(pdp.evaluations()).as("no cache: every exchange asks").hasSize(before + 2);
 
             policy.usePdp(pdp.url(), Map.of(PdpSettings.CACHE_TTL_SECONDS, "300"));
-            assertThat(exchanges.exchange(TestRealm.BOOKING, subject).response().status()).isEqualTo(200);
-            assertThat(exchanges.exchange(TestRealm.BOOKING, subject).response().status()).isEqualTo(200);
-            assertThat(exchanges.exchange(TestRealm.BOOKING, subject, Map.of("audience", Exchanges.BOOKING_API))
+            assertThat(exchanges.exchange(TestClients.BOOKING, subject).response().status()).isEqualTo(200);
+            assertThat(exchanges.exchange(TestClients.BOOKING, subject).response().status()).isEqualTo(200);
+            assertThat(exchanges.exchange(TestClients.BOOKING, subject, Map.of("audience", TestClients.BOOKING_API))
                     .response().status()).isEqualTo(200);
             assertThat(pdp.evaluations()).as("cached: the repeated question is not asked again, another one is")
                     .hasSize(before + 4);
@@ -307,24 +305,24 @@ class PolicyDecisionIT {
     void noPdpBehavesAsBefore() throws Exception {
         try (LoopbackPdp pdp = LoopbackPdp.proxy(cerbos.url(), Duration.ZERO)) {
             policy.usePdp(pdp.url());
-            exchanges.codeFlowToken(TestRealm.PLANNER);
+            exchanges.codeFlowToken(TestClients.PLANNER);
             assertThat(pdp.evaluations()).as("with a URL the PDP is asked").isNotEmpty();
             int before = pdp.received().size();
 
             policy.usePdp("", Map.of(PdpSettings.TIMEOUT_MS, "100", PdpSettings.CREDENTIAL, "${vault.nothing-here}"));
-            Delegations.Code code = flow.delegatedCode(TestRealm.PLANNER);
-            OAuth.TokenResponse redeemed = flow.redeem(code, flow.actorToken(TestRealm.PLANNER));
+            Delegations.Code code = flow.delegatedCode(TestClients.PLANNER);
+            OAuth.TokenResponse redeemed = flow.redeem(code, flow.actorToken(TestClients.PLANNER));
             assertThat(redeemed.status()).as(redeemed.toString()).isEqualTo(200);
-            OAuth.TokenResponse refreshed = flow.refresh(redeemed.refreshToken(), flow.actorToken(TestRealm.PLANNER));
+            OAuth.TokenResponse refreshed = flow.refresh(redeemed.refreshToken(), flow.actorToken(TestClients.PLANNER));
             assertThat(refreshed.status()).as(refreshed.toString()).isEqualTo(200);
-            Exchanges.Attempt exchanged = exchanges.exchange(TestRealm.BOOKING, redeemed.accessToken());
-            JWTClaimsSet claims = exchanges.assertIssued(exchanged, redeemed.accessToken(), TestRealm.BOOKING + "<" + TestRealm.PLANNER);
+            Exchanges.Attempt exchanged = exchanges.exchange(TestClients.BOOKING, redeemed.accessToken());
+            JWTClaimsSet claims = exchanges.assertIssued(exchanged, redeemed.accessToken(), TestClients.BOOKING + "<" + TestClients.PLANNER);
             assertThat(Exchanges.scopes(claims)).as("nothing dropped without a PDP").contains("email");
 
             assertThat(pdp.received()).as("no request at all without a URL").hasSize(before);
             for (String type : List.of("LOGIN", "CODE_TO_TOKEN", "REFRESH_TOKEN", Exchanges.TOKEN_EXCHANGE)) {
                 ObjectNode event = policy.newestEvent(type);
-                assertThat(event.path("details").has(PolicyDecision.DECISION_DETAIL)).as("%s carries no decision", type).isFalse();
+                assertThat(event.path("details").has(AuditDetails.POLICY_DECISION)).as("%s carries no decision", type).isFalse();
                 assertThat(audit.awaitEvent(event.path("id").asText()).has("policy_decision")).isFalse();
             }
         }

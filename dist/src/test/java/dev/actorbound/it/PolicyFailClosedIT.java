@@ -6,13 +6,12 @@ import java.time.Duration;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.actorbound.keycloak.core.AuditDetails;
 import dev.actorbound.keycloak.policy.PdpSettings;
-import dev.actorbound.keycloak.policy.PolicyDecision;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -21,7 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * asked at all (a credential missing from the vault, unusable settings) means no code and no token, at each of the
  * four decision points, with an event whose error is {@code policy_unavailable}.
  */
-@ExtendWith(KeycloakServer.class)
+@WithRealms
 class PolicyFailClosedIT {
 
     private static CerbosPdp cerbos;
@@ -30,9 +29,9 @@ class PolicyFailClosedIT {
     private static Exchanges exchanges;
 
     @BeforeAll
-    static void setUp(KeycloakServer server) {
+    static void setUp(TestRealm realm) {
         cerbos = CerbosPdp.start();
-        policy = PolicyRealm.create(server);
+        policy = new PolicyRealm(realm);
         flow = policy.flow;
         exchanges = policy.exchanges;
         policy.usePdp(cerbos.url());
@@ -47,9 +46,6 @@ class PolicyFailClosedIT {
 
     @AfterAll
     static void tearDown() {
-        if (policy != null) {
-            policy.close();
-        }
         if (cerbos != null) {
             cerbos.close();
         }
@@ -60,8 +56,8 @@ class PolicyFailClosedIT {
     }
 
     private static Prepared prepare() {
-        Delegations.Code code = flow.delegatedCode(TestRealm.PLANNER);
-        OAuth.TokenResponse redeemed = flow.redeem(flow.delegatedCode(TestRealm.PLANNER), flow.actorToken(TestRealm.PLANNER));
+        Delegations.Code code = flow.delegatedCode(TestClients.PLANNER);
+        OAuth.TokenResponse redeemed = flow.redeem(flow.delegatedCode(TestClients.PLANNER), flow.actorToken(TestClients.PLANNER));
         assertThat(redeemed.status()).as(redeemed.toString()).isEqualTo(200);
         assertThat(redeemed.refreshToken()).isNotBlank();
         return new Prepared(code, redeemed.accessToken(), redeemed.refreshToken());
@@ -69,23 +65,23 @@ class PolicyFailClosedIT {
 
     /** Asks at all four points: authorization endpoint, code redemption, exchange hop, refresh; each must fail closed. */
     private static void assertEveryPointFailsClosed(Prepared prepared, String cause) {
-        HttpLogin.Outcome authorization = flow.authorize(OAuth.Pkce.s256(), Map.of("requested_actor", TestRealm.PLANNER), "accept");
+        HttpLogin.Outcome authorization = flow.authorize(OAuth.Pkce.s256(), Map.of("requested_actor", TestClients.PLANNER), "accept");
         assertThat(policy.assertAuthorizationUnavailable(authorization)
-                .path("details").path(PolicyDecision.ERROR_DETAIL).asText()).contains(cause);
+                .path("details").path(AuditDetails.POLICY_ERROR).asText()).contains(cause);
 
-        ObjectNode redemption = policy.assertUnavailable(flow.redeem(prepared.code(), flow.actorToken(TestRealm.PLANNER)),
+        ObjectNode redemption = policy.assertUnavailable(flow.redeem(prepared.code(), flow.actorToken(TestClients.PLANNER)),
                 "CODE_TO_TOKEN_ERROR");
-        assertThat(redemption.path("details").path(PolicyDecision.ERROR_DETAIL).asText()).contains(cause);
-        assertThat(redemption.path("details").path("actor").asText()).isEqualTo(TestRealm.PLANNER);
+        assertThat(redemption.path("details").path(AuditDetails.POLICY_ERROR).asText()).contains(cause);
+        assertThat(redemption.path("details").path("actor").asText()).isEqualTo(TestClients.PLANNER);
 
-        Exchanges.Attempt exchange = exchanges.exchange(TestRealm.BOOKING, prepared.accessToken());
+        Exchanges.Attempt exchange = exchanges.exchange(TestClients.BOOKING, prepared.accessToken());
         assertThat(policy.assertUnavailable(exchange.response(), Exchanges.TOKEN_EXCHANGE_ERROR)
-                .path("details").path(PolicyDecision.ERROR_DETAIL).asText()).contains(cause);
+                .path("details").path(AuditDetails.POLICY_ERROR).asText()).contains(cause);
         assertThat(exchanges.events(Exchanges.TOKEN_EXCHANGE)).hasSize(exchange.successesBefore());
 
-        OAuth.TokenResponse refresh = flow.refresh(prepared.refreshToken(), flow.actorToken(TestRealm.PLANNER));
+        OAuth.TokenResponse refresh = flow.refresh(prepared.refreshToken(), flow.actorToken(TestClients.PLANNER));
         assertThat(policy.assertUnavailable(refresh, "REFRESH_TOKEN_ERROR")
-                .path("details").path(PolicyDecision.ERROR_DETAIL).asText()).contains(cause);
+                .path("details").path(AuditDetails.POLICY_ERROR).asText()).contains(cause);
     }
 
     @Test
@@ -119,28 +115,28 @@ class PolicyFailClosedIT {
             "500|{\"error\": \"internal\"}|answered HTTP 500",
             "302||answered HTTP 302"})
     void garbageAnswerFailsClosed(int status, String body, String cause) {
-        String subject = exchanges.codeFlowToken(TestRealm.PLANNER);
+        String subject = exchanges.codeFlowToken(TestClients.PLANNER);
         try (LoopbackPdp garbage = LoopbackPdp.answering(status, body == null ? "" : body)) {
             policy.usePdp(garbage.url());
 
-            Exchanges.Attempt attempt = exchanges.exchange(TestRealm.BOOKING, subject);
+            Exchanges.Attempt attempt = exchanges.exchange(TestClients.BOOKING, subject);
 
             assertThat(policy.assertUnavailable(attempt.response(), Exchanges.TOKEN_EXCHANGE_ERROR)
-                    .path("details").path(PolicyDecision.ERROR_DETAIL).asText()).contains(cause);
+                    .path("details").path(AuditDetails.POLICY_ERROR).asText()).contains(cause);
             assertThat(garbage.evaluations()).as("the PDP was asked").isNotEmpty();
         }
     }
 
     @Test
     void credentialMissingFromTheVaultFailsClosedWithoutAsking() {
-        String subject = exchanges.codeFlowToken(TestRealm.PLANNER);
+        String subject = exchanges.codeFlowToken(TestClients.PLANNER);
         try (LoopbackPdp pdp = LoopbackPdp.proxy(cerbos.url(), Duration.ZERO)) {
             policy.usePdp(pdp.url(), Map.of(PdpSettings.CREDENTIAL, "${vault.not-in-the-vault}"));
 
-            Exchanges.Attempt attempt = exchanges.exchange(TestRealm.BOOKING, subject);
+            Exchanges.Attempt attempt = exchanges.exchange(TestClients.BOOKING, subject);
 
             assertThat(policy.assertUnavailable(attempt.response(), Exchanges.TOKEN_EXCHANGE_ERROR)
-                    .path("details").path(PolicyDecision.ERROR_DETAIL).asText()).contains("is not in the server's vault");
+                    .path("details").path(AuditDetails.POLICY_ERROR).asText()).contains("is not in the server's vault");
             assertThat(pdp.evaluations()).as("nothing is sent without the credential").isEmpty();
         }
     }
@@ -152,12 +148,12 @@ class PolicyFailClosedIT {
             "actorbound.pdp.credential|a-literal-secret",
             "actorbound.pdp.cache-ttl-seconds|-5"})
     void unusableSettingsFailClosed(String key, String value) {
-        String subject = exchanges.codeFlowToken(TestRealm.PLANNER);
+        String subject = exchanges.codeFlowToken(TestClients.PLANNER);
         policy.usePdp(cerbos.url(), Map.of(key, value));
 
-        Exchanges.Attempt attempt = exchanges.exchange(TestRealm.BOOKING, subject);
+        Exchanges.Attempt attempt = exchanges.exchange(TestClients.BOOKING, subject);
 
         assertThat(policy.assertUnavailable(attempt.response(), Exchanges.TOKEN_EXCHANGE_ERROR)
-                .path("details").path(PolicyDecision.ERROR_DETAIL).asText()).contains(key);
+                .path("details").path(AuditDetails.POLICY_ERROR).asText()).contains(key);
     }
 }

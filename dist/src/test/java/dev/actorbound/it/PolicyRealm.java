@@ -9,20 +9,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.actorbound.keycloak.core.AgentAttributes;
+import dev.actorbound.keycloak.core.AuditDetails;
+import dev.actorbound.keycloak.core.ActorboundErrors;
 import dev.actorbound.keycloak.policy.PdpSettings;
-import dev.actorbound.keycloak.policy.PolicyDecision;
 import dev.actorbound.keycloak.policy.TokenPolicy;
 
 /**
- * The test realm of the policy ITs and the moves they share. On top of {@link Exchanges#setUp}: the agent
- * {@value #ROGUE}, which the Cerbos policy quarantines; alice in department {@code operations}, bob in {@code sales}
+ * A test realm set up for the policy ITs, and the moves they share. On top of {@link Exchanges#setUp}: the agent
+ * {@value TestClients#ROGUE}, which the Cerbos policy quarantines; alice in department {@code operations}, bob in {@code sales}
  * and holding {@code writer} too (the policy gives agents {@code writer} for operations only); refresh allowed for
  * the planner. The PDP is set the way admin REST, kcadm and the Policy decisions tab set it: realm attributes.
  */
-final class PolicyRealm implements AutoCloseable {
+final class PolicyRealm {
 
-    static final String ROGUE = "rogue-agent";
-    static final String ROGUE_SECRET = "rogue-secret";
     static final String DEPARTMENT = "department";
     private static final Pattern LISTED_ROLES = Pattern.compile("id=\"actorbound-roles\"[^>]*>(.*?)</ul>", Pattern.DOTALL);
 
@@ -30,25 +30,15 @@ final class PolicyRealm implements AutoCloseable {
     final Exchanges exchanges;
     final Delegations flow;
 
-    private PolicyRealm(TestRealm realm) {
+    PolicyRealm(TestRealm realm) {
         this.realm = realm;
         this.exchanges = Exchanges.setUp(realm);
         this.flow = exchanges.flow();
-        exchanges.addAgent(ROGUE, ROGUE_SECRET, "reader");
+        exchanges.addAgent(TestClients.ROGUE, TestClients.ROGUE_SECRET, "reader");
         realm.admin().addRealmRolesToUser(realm.name(), realm.userId(TestRealm.BOB), "writer");
         realm.setUserAttribute(TestRealm.ALICE, DEPARTMENT, "operations");
         realm.setUserAttribute(TestRealm.BOB, DEPARTMENT, "sales");
-        exchanges.setAttribute(TestRealm.PLANNER, "actorbound.refresh-allowed", "true");
-    }
-
-    static PolicyRealm create(KeycloakServer server) {
-        TestRealm realm = TestRealm.create(server);
-        try {
-            return new PolicyRealm(realm);
-        } catch (RuntimeException e) {
-            realm.close();
-            throw e;
-        }
+        exchanges.setAttribute(TestClients.PLANNER, AgentAttributes.REFRESH_ALLOWED, "true");
     }
 
     /** Points the realm at the PDP at {@code url}, sending {@value #DEPARTMENT}; {@code more} sets further attributes. */
@@ -100,9 +90,9 @@ final class PolicyRealm implements AutoCloseable {
         assertThat(response.body().has("refresh_token")).isFalse();
         assertThat(response.headers().firstValue("Cache-Control").orElse("")).contains("no-store");
         ObjectNode event = flow.event(eventType, TokenPolicy.UNAVAILABLE);
-        assertThat(event.path("error").asText()).isEqualTo(PolicyDecision.POLICY_UNAVAILABLE);
-        assertThat(event.path("details").path(PolicyDecision.DECISION_DETAIL).asText()).isEqualTo("unavailable");
-        assertThat(event.path("details").path(PolicyDecision.ERROR_DETAIL).asText()).isNotBlank();
+        assertThat(event.path("error").asText()).isEqualTo(ActorboundErrors.POLICY_UNAVAILABLE);
+        assertThat(event.path("details").path(AuditDetails.POLICY_DECISION).asText()).isEqualTo("unavailable");
+        assertThat(event.path("details").path(AuditDetails.POLICY_ERROR).asText()).isNotBlank();
         assertThat(event.toString()).doesNotContain("eyJ");
         return event;
     }
@@ -112,13 +102,8 @@ final class PolicyRealm implements AutoCloseable {
         assertThat(outcome.isConsentPage()).as("no consent page without a decision").isFalse();
         ObjectNode event = flow.assertAuthorizationRefused(outcome, "temporarily_unavailable",
                 dev.actorbound.keycloak.policy.ConsentPolicy.UNAVAILABLE);
-        assertThat(event.path("error").asText()).isEqualTo(PolicyDecision.POLICY_UNAVAILABLE);
-        assertThat(event.path("details").path(PolicyDecision.DECISION_DETAIL).asText()).isEqualTo("unavailable");
+        assertThat(event.path("error").asText()).isEqualTo(ActorboundErrors.POLICY_UNAVAILABLE);
+        assertThat(event.path("details").path(AuditDetails.POLICY_DECISION).asText()).isEqualTo("unavailable");
         return event;
-    }
-
-    @Override
-    public void close() {
-        realm.close();
     }
 }

@@ -7,10 +7,8 @@ import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.actorbound.keycloak.policy.PdpSettings;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -21,7 +19,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The click path the README gives, in the real admin console (headless Chromium): Realm settings, tab Policy
  * decisions, fill in, Save; the realm's attributes follow. A screenshot lands in {@code target/screenshots/}.
  */
-@ExtendWith(KeycloakServer.class)
+@WithRealms
 class PolicySettingsTabBrowserIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -30,15 +28,8 @@ class PolicySettingsTabBrowserIT {
     private static TestRealm realm;
 
     @BeforeAll
-    static void createRealm(KeycloakServer server) {
-        realm = TestRealm.create(server);
-    }
-
-    @AfterAll
-    static void deleteRealm() {
-        if (realm != null) {
-            realm.close();
-        }
+    static void createRealm(TestRealm fresh) {
+        realm = fresh;
     }
 
     @Test

@@ -10,11 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.actorbound.keycloak.policy.PdpSettings;
 import dev.actorbound.keycloak.policy.PolicySettingsTabFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -23,7 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * realm's PDP attributes, bad values are refused with a message an admin can act on, deleting it turns the policy off,
  * and only an admin who may manage the realm can do any of it.
  */
-@ExtendWith(KeycloakServer.class)
+@WithRealms
 class PolicySettingsTabIT {
 
     private static final String TAB_PROVIDER = "org.keycloak.services.ui.extend.UiTabProvider";
@@ -31,15 +29,8 @@ class PolicySettingsTabIT {
     private static TestRealm realm;
 
     @BeforeAll
-    static void createRealm(KeycloakServer server) {
-        realm = TestRealm.create(server);
-    }
-
-    @AfterAll
-    static void deleteRealm() {
-        if (realm != null) {
-            realm.close();
-        }
+    static void createRealm(TestRealm fresh) {
+        realm = fresh;
     }
 
     @AfterEach

@@ -9,8 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * What an admin sees on the server info page (*master* realm → *Provider info*): our providers under their SPIs,
@@ -31,14 +29,10 @@ class ServerInfoIT {
         assertThat(expectedVersion).as("the dist POM passes the project version").isNotBlank();
     }
 
-    @ParameterizedTest(name = "{0} / {1}")
-    @CsvSource({
-            "required-action, actorbound-agent-consent",
-            "oauth2-grant-type, authorization_code",
-            "oauth2-token-exchange, actorbound-delegation",
-            "refresh-token, actorbound-delegated"})
-    void delegationProvidersShowVersionAndDefaultOptions(String spi, String provider) {
-        JsonNode info = operationalInfo(spi, provider);
+    /** The server-wide options have a home of their own: SPI {@code actorbound}, provider {@code default}. */
+    @Test
+    void optionsProviderShowsVersionAndDefaultOptions() {
+        JsonNode info = operationalInfo("actorbound", "default");
 
         assertThat(info.path("version").asText()).isEqualTo(expectedVersion);
         assertThat(info.path("delegated-token-lifetime").asText()).isEqualTo("300");

@@ -1,0 +1,53 @@
+package dev.actorbound.keycloak.grant;
+
+import dev.actorbound.keycloak.core.ActorboundOptions;
+import dev.actorbound.keycloak.core.OptionsProviderFactory;
+import org.keycloak.Config;
+import org.keycloak.OAuth2Constants;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.protocol.oidc.grants.AuthorizationCodeGrantTypeFactory;
+import org.keycloak.protocol.oidc.grants.OAuth2GrantType;
+import org.keycloak.protocol.oidc.grants.OAuth2GrantTypeFactory;
+
+/**
+ * Replaces Keycloak's {@code authorization_code} grant (same id, higher order); requests without actor
+ * binding behave exactly as before.
+ */
+public final class ActorBoundCodeGrantTypeFactory implements OAuth2GrantTypeFactory {
+
+    private ActorboundOptions options = ActorboundOptions.DEFAULTS;
+
+    @Override
+    public OAuth2GrantType create(KeycloakSession session) {
+        return new ActorBoundCodeGrantType(options);
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        options = OptionsProviderFactory.of(factory);
+    }
+
+    @Override
+    public String getId() {
+        return OAuth2Constants.AUTHORIZATION_CODE;
+    }
+
+    @Override
+    public String getShortcut() {
+        return AuthorizationCodeGrantTypeFactory.GRANT_SHORTCUT;
+    }
+
+    @Override
+    public int order() {
+        return 10;
+    }
+
+    @Override
+    public void close() {
+    }
+}

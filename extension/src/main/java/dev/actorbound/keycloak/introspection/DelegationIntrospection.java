@@ -1,0 +1,93 @@
+package dev.actorbound.keycloak.introspection;
+
+import java.util.Arrays;
+import java.util.Set;
+
+import dev.actorbound.keycloak.core.AuditDetails;
+import dev.actorbound.keycloak.core.ActorChain;
+import dev.actorbound.keycloak.delegation.DelegationLiveness;
+import org.keycloak.events.Details;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.UserSessionModel;
+import dev.actorbound.keycloak.delegation.IssuedDelegation;
+import org.keycloak.representations.AccessToken;
+
+/**
+ * What every introspection type adds to Keycloak's own checks (PROTOCOL §4). Keycloak picks the type by
+ * {@code token_type_hint}, and each type accepts access and refresh tokens alike, so all of them must apply it.
+ */
+final class DelegationIntrospection {
+
+    private DelegationIntrospection() {
+    }
+
+    /**
+     * Runs after Keycloak's checks passed. A delegated token stays active only while its delegation is live; then
+     * the answer carries its {@code act} chain as issued. A dead one is inactive, with an error event saying why.
+     */
+    static boolean stillLive(KeycloakSession session, RealmModel realm, EventBuilder event, UserModel user,
+                             AccessToken token, AccessToken answer) {
+        DelegationLiveness.Verdict verdict = new DelegationLiveness(session, realm).check(user, token);
+        if (verdict instanceof DelegationLiveness.Dead dead) {
+            actorDetails(event, dead.chain());
+            event.detail(Details.REASON, dead.description()).error(dead.error());
+            return false;
+        }
+        if (verdict instanceof DelegationLiveness.Live live) {
+            actorDetails(event, live.chain());
+            answer.getOtherClaims().put(ActorChain.CLAIM, live.chain().toClaim());
+            if (!IssuedDelegation.isLightweight(session, token)) {
+                narrowToToken(answer, token);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Before Keycloak runs the mappers again for a delegated token: the roles they see are the delegation's,
+     * recomputed on live state by the same rule as at issuance.
+     */
+    static void beforeMappers(KeycloakSession session, RealmModel realm, AccessToken token, UserSessionModel userSession) {
+        if (token.getOtherClaims().containsKey(ActorChain.CLAIM) && userSession != null) {
+            IssuedDelegation.primeForMappers(session, realm, token, userSession.getUser(), userSession.getId());
+        }
+    }
+
+    /**
+     * Keycloak rebuilds the answer from the app's client session, whose roles are the user's, not the agent's:
+     * an answer must never say more than the token it describes, so roles and audience are cut to the token's.
+     * A refresh token carries no roles, so its answer names none.
+     */
+    private static void narrowToToken(AccessToken answer, AccessToken token) {
+        if (answer.getRealmAccess() != null && answer.getRealmAccess().getRoles() != null) {
+            Set<String> carried = roles(token.getRealmAccess());
+            answer.getRealmAccess().getRoles().removeIf(role -> !carried.contains(role));
+        }
+        if (answer.getResourceAccess() != null) {
+            answer.getResourceAccess().forEach((clientId, access) -> {
+                Set<String> carried = roles(token.getResourceAccess() == null ? null : token.getResourceAccess().get(clientId));
+                if (access.getRoles() != null) {
+                    access.getRoles().removeIf(role -> !carried.contains(role));
+                }
+            });
+            answer.getResourceAccess().values().removeIf(access -> access.getRoles() == null || access.getRoles().isEmpty());
+        }
+        if (answer.getAudience() != null) {
+            Set<String> carried = token.getAudience() == null ? Set.of() : Set.of(token.getAudience());
+            answer.audience(Arrays.stream(answer.getAudience()).filter(carried::contains).toArray(String[]::new));
+        }
+    }
+
+    private static Set<String> roles(AccessToken.Access access) {
+        return access == null || access.getRoles() == null ? Set.of() : access.getRoles();
+    }
+
+    private static void actorDetails(EventBuilder event, ActorChain chain) {
+        if (chain != null) {
+            event.detail(AuditDetails.ACTOR, chain.current().clientId()).detail(AuditDetails.ACTOR_CHAIN, chain.serialize());
+        }
+    }
+}
