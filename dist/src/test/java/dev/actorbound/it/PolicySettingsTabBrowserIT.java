@@ -10,6 +10,7 @@ import dev.actorbound.keycloak.policy.PdpSettings;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -39,7 +40,10 @@ class PolicySettingsTabBrowserIT {
             browser.loginAt(realm.server().baseUrl() + "/admin/master/console/#/" + realm.name() + "/", "admin", "admin");
             visible(driver, By.cssSelector("[data-testid='currentRealm']"));
             click(driver, By.linkText("Realm settings"));
-            click(driver, By.xpath("//*[self::a or self::button][normalize-space()='Policy decisions']"));
+            // The last of Realm settings' many tabs, beyond the tab bar's scroll arrow in a small window: followed by its link.
+            WebElement tab = new WebDriverWait(driver, WAIT).until(ExpectedConditions.presenceOfElementLocated(
+                    By.xpath("//a[@role='tab'][normalize-space()='Policy decisions']")));
+            ((JavascriptExecutor) driver).executeScript("arguments[0].click();", tab);
 
             type(driver, "url", "http://127.0.0.1:3592");
             type(driver, "user-attributes0", "department");

@@ -106,7 +106,7 @@ public final class PolicySettingsTabFactory implements UiTabProviderFactory<Comp
 
     @Override
     public String getPath() {
-        return "/:realm/realm-settings/:tab";
+        return "/:realm/realm-settings/:tab?";
     }
 
     @Override
