@@ -18,8 +18,10 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * {@code bin/kc.sh start-dev} on free ports, its output in {@code keycloak-it.log} beside the distribution. Closed by
- * JUnit at the end of the run (it sits in the root store), or by a shutdown hook if the JVM exits first.
+ * {@code bin/kc.sh start-dev} on free ports (H2 in memory), or on PostgreSQL {@code bin/kc.sh start} in production
+ * mode with the options {@code docker-compose.yml} uses ({@link ProductionOptions}); its output in
+ * {@code keycloak-it.log} beside the distribution. Closed by JUnit at the end of the run (it sits in the root store),
+ * or by a shutdown hook if the JVM exits first.
  */
 final class KeycloakProcess implements AutoCloseable {
 
@@ -61,12 +63,20 @@ final class KeycloakProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create " + vault, e);
         }
-        List<String> command = new ArrayList<>(List.of(kcSh.toString(), "start-dev",
-                "--http-port=" + http, "--http-management-port=" + management, "--health-enabled=true",
-                "--features=declarative-ui", "--vault=file", "--vault-dir=" + vault));
-        command.addAll(databaseOptions());
+        List<String> command = new ArrayList<>(List.of(kcSh.toString()));
+        command.addAll(persistentDatabase()
+                ? List.of("start", "--db-url=" + requiredProperty("it.db.url"),
+                        "--db-username=" + requiredProperty("it.db.username"),
+                        "--db-password=" + requiredProperty("it.db.password"))
+                : List.of("start-dev", "--db=" + property("it.db", "dev-mem"), "--health-enabled=true",
+                        "--features=declarative-ui"));
+        command.addAll(List.of("--http-port=" + http, "--http-management-port=" + management,
+                "--vault=file", "--vault-dir=" + vault));
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
+        if (persistentDatabase()) {
+            builder.environment().putAll(ProductionOptions.read());
+        }
         builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
         builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", "admin");
         KeycloakProcess server;
@@ -139,16 +149,6 @@ final class KeycloakProcess implements AutoCloseable {
         } catch (IllegalStateException shuttingDown) {
             // the JVM is already exiting and runs the hook itself
         }
-    }
-
-    private static List<String> databaseOptions() {
-        String db = property("it.db", "dev-mem");
-        if (!db.equals("postgres")) {
-            return List.of("--db=" + db);
-        }
-        return List.of("--db=postgres", "--db-url=" + requiredProperty("it.db.url"),
-                "--db-username=" + requiredProperty("it.db.username"),
-                "--db-password=" + requiredProperty("it.db.password"));
     }
 
     private void awaitReady() {

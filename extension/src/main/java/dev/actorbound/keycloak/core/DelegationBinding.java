@@ -11,11 +11,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * Binds an authorization code to an agent. {@code OAuth2Code} has no room for extra data, so the binding is
  * a client-session note keyed by a hash of the code's PKCE challenge: one client session may carry codes
  * for several agents (two tabs, SSO), and each code finds exactly its own binding.
+ *
+ * @param resource the RFC 8707 {@code resource} of the authorization request, or {@code null}: kept per code, since
+ *                 the client session's own note of it belongs to whichever request came last
  */
-public record DelegationBinding(String agentClientUuid, String agentClientId, String serviceAccountId) {
+public record DelegationBinding(String agentClientUuid, String agentClientId, String serviceAccountId, String resource) {
 
     static final String NOTE_PREFIX = "actorbound.binding.";
-    /** Plain Jackson: a record of three strings needs none of the modules Keycloak's own mapper registers. */
+    /** Plain Jackson: a record of four strings needs none of the modules Keycloak's own mapper registers. */
     private static final ObjectMapper JSON = new ObjectMapper();
     /** What a binding's note holds once its code was presented: a later code with the same challenge is refused. */
     public static final String USED = "used";

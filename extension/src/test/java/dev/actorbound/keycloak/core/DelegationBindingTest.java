@@ -15,7 +15,7 @@ class DelegationBindingTest {
     private static final String CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
     private static final DelegationBinding BINDING =
-            new DelegationBinding("uuid-of-planner", "planner-agent", "sub-of-planner-service-account");
+            new DelegationBinding("uuid-of-planner", "planner-agent", "sub-of-planner-service-account", null);
 
     @Test
     void theVerifierLeadsToTheNoteOfItsChallenge() {
