@@ -19,11 +19,9 @@ import dev.actorbound.resourceserver.DelegatedPrincipal;
 import dev.actorbound.resourceserver.DelegationRules;
 import dev.actorbound.resourceserver.Refusal;
 import dev.actorbound.resourceserver.ResourceServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The resource-server library on real Keycloak tokens: the code flow's token and a hand-off's token show the user,
@@ -31,7 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * what an API must refuse (an agent's own actor token, an ID token); and a revocation is seen at once in
  * introspection mode, while JWKS mode keeps accepting the token until it expires — the trade-off the README names.
  */
-@ExtendWith(KeycloakServer.class)
+@WithRealms
 class ResourceServerLibraryIT {
 
     private static final String RESOURCE = "https://api.example.org/bookings";
@@ -42,19 +40,12 @@ class ResourceServerLibraryIT {
     private static ResourceServer jwks;
 
     @BeforeAll
-    static void createRealm(KeycloakServer server) {
-        realm = TestRealm.create(server);
+    static void createRealm(TestRealm fresh) {
+        realm = fresh;
         ex = Exchanges.setUp(realm);
         // the app's tokens name booking-api, so that the code flow's token is one the API may accept
         ex.addAudienceMapper(APP, BOOKING_API);
         jwks = ResourceServer.builder().issuer(realm.issuer()).audience(BOOKING_API).resource(RESOURCE).build();
-    }
-
-    @AfterAll
-    static void deleteRealm() {
-        if (realm != null) {
-            realm.close();
-        }
     }
 
     @BeforeEach

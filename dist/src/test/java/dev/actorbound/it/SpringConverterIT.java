@@ -16,10 +16,8 @@ import dev.actorbound.resourceserver.DelegatedPrincipal;
 import dev.actorbound.resourceserver.DelegationRules;
 import dev.actorbound.resourceserver.spring.DelegatedJwtAuthenticationConverter;
 import dev.actorbound.resourceserver.spring.DelegatedJwtAuthenticationToken;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
@@ -34,7 +32,7 @@ import org.springframework.security.oauth2.server.resource.BearerTokenError;
  * realm's JWKS (issuer and audience as a Spring Boot application configures them), the converter exposes the chain
  * Keycloak wrote and the narrowed roles as authorities, and its rules refuse with Spring's bearer error.
  */
-@ExtendWith(KeycloakServer.class)
+@WithRealms
 class SpringConverterIT {
 
     private static TestRealm realm;
@@ -42,19 +40,12 @@ class SpringConverterIT {
     private static NimbusJwtDecoder decoder;
 
     @BeforeAll
-    static void createRealm(KeycloakServer server) {
-        realm = TestRealm.create(server);
+    static void createRealm(TestRealm fresh) {
+        realm = fresh;
         ex = Exchanges.setUp(realm);
         decoder = NimbusJwtDecoder.withJwkSetUri(realm.jwksUrl()).build();
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(realm.issuer()),
                 new JwtClaimValidator<List<String>>("aud", aud -> aud != null && aud.contains(BOOKING_API))));
-    }
-
-    @AfterAll
-    static void deleteRealm() {
-        if (realm != null) {
-            realm.close();
-        }
     }
 
     @Test
