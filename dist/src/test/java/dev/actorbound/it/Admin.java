@@ -93,6 +93,13 @@ public final class Admin {
         post("/realms", representation).expectOk("create realm " + representation.get("realm"));
     }
 
+    /** Reads the realm, lets {@code change} edit the representation, and writes it back. */
+    public void updateRealm(String realm, Consumer<ObjectNode> change) {
+        ObjectNode representation = (ObjectNode) get("/realms/" + realm).expectOk("read realm " + realm).body();
+        change.accept(representation);
+        put("/realms/" + realm, representation).expectOk("update realm " + realm);
+    }
+
     public void deleteRealm(String realm) {
         Response response = delete("/realms/" + realm, null);
         if (response.status() != 404) {

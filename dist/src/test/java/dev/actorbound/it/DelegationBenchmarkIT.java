@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * code redemption (delegated vs plain), refresh (delegated with actor token vs plain) and introspection (delegated
  * vs plain token). Requests alternate between the two sides so that load on the machine hits both alike. The result
  * is a table of medians and their ratio in {@code dist/target/benchmark.md} and the test output; nothing is asserted
- * about time (machines differ), only that every measured request succeeded.
+ * about time (machines differ), only that every measured request succeeded. A last scenario reports what a policy
+ * decision point on loopback adds to an exchange hop (median and p99), against the same hop without one.
  * Iterations: {@code -Dit.benchmark.iterations} (default 40).
  */
 @WithRealms
@@ -33,6 +34,8 @@ class DelegationBenchmarkIT {
     private static TestRealm realm;
     private static Delegations flow;
     private static final Map<String, double[]> RESULTS = new LinkedHashMap<>();
+    /** Per scenario: median and p99 without, then with the PDP (ms). */
+    private static final Map<String, double[]> POLICY_RESULTS = new LinkedHashMap<>();
 
     @BeforeAll
     static void createRealm(TestRealm fresh) {
@@ -50,6 +53,11 @@ class DelegationBenchmarkIT {
         StringBuilder table = new StringBuilder("| request | Keycloak (median ms) | Actorbound (median ms) | ratio |\n|---|---|---|---|\n");
         RESULTS.forEach((name, medians) -> table.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f |%n",
                 name, medians[0], medians[1], medians[1] / medians[0])));
+        if (!POLICY_RESULTS.isEmpty()) {
+            table.append("\n| with a PDP on loopback | median without / with (ms) | added median (ms) | p99 without / with (ms) | added p99 (ms) |\n|---|---|---|---|---|\n");
+            POLICY_RESULTS.forEach((name, t) -> table.append(String.format(Locale.ROOT, "| %s | %.2f / %.2f | %.2f | %.2f / %.2f | %.2f |%n",
+                    name, t[0], t[2], t[2] - t[0], t[1], t[3], t[3] - t[1])));
+        }
         System.out.println("\nDelegation benchmark (" + iterations() + " iterations each):\n" + table);
         Files.writeString(Path.of("target/benchmark.md"), table.toString());
     }
@@ -82,6 +90,13 @@ class DelegationBenchmarkIT {
     private static double median(List<Long> nanos) {
         long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
         return sorted[sorted.length / 2] / 1_000_000.0;
+    }
+
+    /** The nearest-rank percentile, in milliseconds (with few iterations, p99 is the slowest request). */
+    private static double percentile(List<Long> nanos, int percent) {
+        long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+        int rank = (int) Math.ceil(percent / 100.0 * sorted.length);
+        return sorted[Math.max(rank, 1) - 1] / 1_000_000.0;
     }
 
     private static void ok(OAuth.TokenResponse response) {
@@ -127,6 +142,42 @@ class DelegationBenchmarkIT {
         OAuth.TokenResponse response = flow.refresh(refreshToken, actorToken);
         ok(response);
         return response.refreshToken();
+    }
+
+    /**
+     * The same exchange hop in two realms alike but for the PDP: one asks none, the other asks Cerbos on loopback
+     * (the policy of the policy ITs), alternating as above.
+     */
+    @Test
+    void exchangeWithAPolicyDecision(TestRealm plainRealm, TestRealm pdpRealm) {
+        try (CerbosPdp cerbos = CerbosPdp.start()) {
+            PolicyRealm without = new PolicyRealm(plainRealm);
+            PolicyRealm with = new PolicyRealm(pdpRealm);
+            with.usePdp(cerbos.url());
+            Supplier<Runnable> plain = hop(without);
+            Supplier<Runnable> decided = hop(with);
+            for (int i = 0; i < WARM_UP; i++) {
+                plain.get().run();
+                decided.get().run();
+            }
+            List<Long> plainTimes = new ArrayList<>();
+            List<Long> decidedTimes = new ArrayList<>();
+            for (int i = 0; i < iterations(); i++) {
+                plainTimes.add(time(plain.get()));
+                decidedTimes.add(time(decided.get()));
+            }
+            POLICY_RESULTS.put("token exchange hop", new double[] {median(plainTimes), percentile(plainTimes, 99),
+                    median(decidedTimes), percentile(decidedTimes, 99)});
+        }
+    }
+
+    /** One exchange by the booking agent of a planner token, without the event bookkeeping of {@link Exchanges}. */
+    private static Supplier<Runnable> hop(PolicyRealm realm) {
+        String subject = realm.exchanges.codeFlowToken(TestClients.PLANNER);
+        String actor = realm.exchanges.ownToken(TestClients.BOOKING);
+        Map<String, String> form = Map.of("grant_type", Exchanges.GRANT_TYPE, "subject_token", subject,
+                "subject_token_type", OAuth.ACCESS_TOKEN_TYPE, "actor_token", actor, "actor_token_type", OAuth.ACCESS_TOKEN_TYPE);
+        return () -> () -> ok(realm.realm.oauth().token(realm.realm.name(), form, TestClients.BOOKING, TestClients.BOOKING_SECRET));
     }
 
     @Test

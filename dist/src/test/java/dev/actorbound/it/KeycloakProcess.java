@@ -57,6 +57,12 @@ final class KeycloakProcess implements AutoCloseable {
         Path log = home.getParent().resolve("keycloak-it.log");
         int http = freePort();
         int management = freePort();
+        Path vault = vaultDirectory();
+        try {
+            Files.createDirectories(vault);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create " + vault, e);
+        }
         List<String> command = new ArrayList<>(List.of(kcSh.toString()));
         command.addAll(persistentDatabase()
                 ? List.of("start", "--db-url=" + requiredProperty("it.db.url"),
@@ -64,7 +70,8 @@ final class KeycloakProcess implements AutoCloseable {
                         "--db-password=" + requiredProperty("it.db.password"))
                 : List.of("start-dev", "--db=" + property("it.db", "dev-mem"), "--health-enabled=true",
                         "--features=declarative-ui"));
-        command.addAll(List.of("--http-port=" + http, "--http-management-port=" + management));
+        command.addAll(List.of("--http-port=" + http, "--http-management-port=" + management,
+                "--vault=file", "--vault-dir=" + vault));
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         if (persistentDatabase()) {
@@ -80,6 +87,11 @@ final class KeycloakProcess implements AutoCloseable {
         }
         server.awaitReady();
         return server;
+    }
+
+    /** The server's file vault: a secret {@code ${vault.<key>}} of realm {@code r} is the file {@code r_<key>}. */
+    static Path vaultDirectory() {
+        return Path.of(requiredProperty("keycloak.home")).toAbsolutePath().getParent().resolve("it-vault");
     }
 
     /** Whether the data outlives the process (a real database), so that a restart test means something. */

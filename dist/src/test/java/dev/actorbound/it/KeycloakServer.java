@@ -1,5 +1,8 @@
 package dev.actorbound.it;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -58,6 +61,16 @@ public final class KeycloakServer implements BeforeAllCallback, ParameterResolve
     /** Stops and starts the shared server (same URL, same database). Only meaningful on a persistent database. */
     public void restart() {
         process().restart();
+    }
+
+    /** Writes a secret into the server's file vault, where {@code ${vault.<key>}} of {@code realm} finds it. */
+    public void putVaultSecret(String realm, String key, String secret) {
+        Path file = KeycloakProcess.vaultDirectory().resolve(realm.replace("_", "__") + "_" + key.replace("_", "__"));
+        try {
+            Files.writeString(file, secret);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public boolean persistentDatabase() {

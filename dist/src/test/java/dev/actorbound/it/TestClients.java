@@ -24,6 +24,9 @@ public final class TestClients {
     public static final String AUDIT_SECRET = "audit-secret";
     public static final String WIDE = "wide-agent";
     public static final String WIDE_SECRET = "wide-secret";
+    /** The agent the policy ITs' Cerbos policy quarantines. */
+    public static final String ROGUE = "rogue-agent";
+    public static final String ROGUE_SECRET = "rogue-secret";
     /** A client with a service account that is not an agent. */
     public static final String NOT_AN_AGENT = "not-an-agent";
     public static final String NOT_AN_AGENT_SECRET = "plain-secret";
@@ -39,7 +42,7 @@ public final class TestClients {
 
     private static final Map<String, String> SECRETS = Map.ofEntries(
             Map.entry(BACKEND, BACKEND_SECRET), Map.entry(PLANNER, PLANNER_SECRET), Map.entry(BOOKING, BOOKING_SECRET),
-            Map.entry(PAYMENT, PAYMENT_SECRET), Map.entry(AUDIT, AUDIT_SECRET), Map.entry(WIDE, WIDE_SECRET),
+            Map.entry(PAYMENT, PAYMENT_SECRET), Map.entry(AUDIT, AUDIT_SECRET), Map.entry(WIDE, WIDE_SECRET), Map.entry(ROGUE, ROGUE_SECRET),
             Map.entry(NOT_AN_AGENT, NOT_AN_AGENT_SECRET), Map.entry(CALENDAR_API, CALENDAR_API_SECRET),
             Map.entry(BOOKING_API, BOOKING_API_SECRET), Map.entry(PHOTO_API, PHOTO_API_SECRET),
             Map.entry(INTROSPECTOR, INTROSPECTOR_SECRET));

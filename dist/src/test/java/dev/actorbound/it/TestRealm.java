@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -222,6 +223,16 @@ public final class TestRealm implements AutoCloseable {
         }
         assertThat(admin().put(path, user).ok()).isTrue();
         assertThat(storedConsentKeys(username)).isEmpty();
+    }
+
+    /** Sets a user attribute (unmanaged, as the admin sees it), keeping every other attribute of the user. */
+    public void setUserAttribute(String username, String attribute, String... values) {
+        ObjectNode user = adminViewOfUser(username);
+        ArrayNode list = user.with("attributes").putArray(attribute);
+        for (String value : values) {
+            list.add(value);
+        }
+        assertThat(admin().put("/realms/" + name + "/users/" + userId(username), user).ok()).isTrue();
     }
 
     /** The names of the consent records stored for {@code username}: {@code actorbound.consent.<app>.<agent>}. */

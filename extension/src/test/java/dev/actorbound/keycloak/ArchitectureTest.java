@@ -23,8 +23,11 @@ class ArchitectureTest {
     private static final String ROOT = "dev.actorbound.keycloak.";
     /** What every feature shares: agent model, binding, options, errors, audit keys, consent store interface. */
     private static final String CORE = "core";
-    /** Token-side packages several features share: the delegation invariant and the one actor-token path. */
-    private static final List<String> SHARED = List.of("delegation", "actortoken");
+    /**
+     * Packages several features share: the delegation invariant and the one actor-token path (token side), and the
+     * realm's policy decisions (asked by the consent step and by every grant that issues a delegated token).
+     */
+    private static final List<String> SHARED = List.of("delegation", "actortoken", "policy");
     private static final List<String> FEATURES = List.of("authorize", "consent", "account", "admin", "grant", "exchange",
             "claims", "introspection", "userinfo", "audit", "discovery");
 

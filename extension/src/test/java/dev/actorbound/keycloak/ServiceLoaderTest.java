@@ -14,6 +14,8 @@ import dev.actorbound.keycloak.core.ConsentStoreFactory;
 import dev.actorbound.keycloak.core.ConsentStoreSpi;
 import dev.actorbound.keycloak.core.OptionsProviderFactory;
 import dev.actorbound.keycloak.core.OptionsSpi;
+import dev.actorbound.keycloak.policy.PolicyDecisionProviderFactory;
+import dev.actorbound.keycloak.policy.PolicyDecisionSpi;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,6 +34,7 @@ import org.keycloak.provider.Spi;
 import org.keycloak.services.clientpolicy.ClientPolicyManagerFactory;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
 import org.keycloak.services.ui.extend.UiPageProviderFactory;
+import org.keycloak.services.ui.extend.UiTabProviderFactory;
 import org.keycloak.wellknown.WellKnownProviderFactory;
 
 /** Every factory is registered once, through META-INF/services, with the id Keycloak must see. */
@@ -53,7 +56,9 @@ class ServiceLoaderTest {
                 Arguments.of(ClientPolicyManagerFactory.class, List.of("default")),
                 Arguments.of(ProtocolMapper.class, List.of("actorbound-actor-audience")),
                 Arguments.of(OptionsProviderFactory.class, List.of("default")),
-                Arguments.of(ConsentStoreFactory.class, List.of("user-attribute")));
+                Arguments.of(ConsentStoreFactory.class, List.of("user-attribute")),
+                Arguments.of(UiTabProviderFactory.class, List.of("actorbound-policy")),
+                Arguments.of(PolicyDecisionProviderFactory.class, List.of("authzen")));
     }
 
     /**
@@ -86,7 +91,8 @@ class ServiceLoaderTest {
     void overridesOutrankKeycloak(Class<? extends ProviderFactory<?>> spi, List<String> ids) {
         ours(spi).stream()
                 .filter(f -> !f.getId().startsWith("actorbound"))
-                .filter(f -> !(f instanceof OptionsProviderFactory) && !(f instanceof ConsentStoreFactory))
+                .filter(f -> !(f instanceof OptionsProviderFactory) && !(f instanceof ConsentStoreFactory)
+                        && !(f instanceof PolicyDecisionProviderFactory))
                 .forEach(f -> assertThat(f.order()).as("order of %s", f.getId()).isGreaterThan(0));
     }
 
@@ -101,7 +107,7 @@ class ServiceLoaderTest {
     @org.junit.jupiter.api.Test
     void ownSpisAreRegistered() {
         assertThat(ServiceLoader.load(Spi.class, OUR_SERVICE_FILES).stream().map(ServiceLoader.Provider::get).toList())
-                .extracting(Spi::getName).containsExactlyInAnyOrder(OptionsSpi.NAME, ConsentStoreSpi.NAME);
+                .extracting(Spi::getName).containsExactlyInAnyOrder(OptionsSpi.NAME, ConsentStoreSpi.NAME, PolicyDecisionSpi.NAME);
     }
 
     /** Every factory that has server-wide options shows the version and the values in effect on the server info page. */
@@ -120,7 +126,8 @@ class ServiceLoaderTest {
         return Stream.of(
                 Arguments.of(OptionsProviderFactory.class, "default", options),
                 Arguments.of(EventListenerProviderFactory.class, "actorbound-audit",
-                        List.of("log-category", "log-enabled", "include-ip-address")));
+                        List.of("log-category", "log-enabled", "include-ip-address")),
+                Arguments.of(PolicyDecisionProviderFactory.class, "authzen", List.of("cache-max-entries")));
     }
 
     /** Keycloak picks the refresh provider with the highest order that supports a token: ours must come before "default". */

@@ -56,6 +56,11 @@ final class AuditLine {
         line.putList("granted_roles", delegation.detail(AuditDetails.GRANTED_ROLES), "\\s+");
         line.putList("scope", delegation.detail(Details.SCOPE), "\\s+");
         line.put("reason", delegation.detail(Details.REASON));
+        line.put("policy_decision", delegation.detail(AuditDetails.POLICY_DECISION));
+        line.putList("policy_dropped_roles", delegation.detail(AuditDetails.POLICY_DROPPED_ROLES), "\\s+");
+        line.putList("policy_dropped_scopes", delegation.detail(AuditDetails.POLICY_DROPPED_SCOPES), "\\s+");
+        line.put("policy_reason", delegation.detail(AuditDetails.POLICY_REASON));
+        line.put("policy_error", delegation.detail(AuditDetails.POLICY_ERROR));
         if (includeIpAddress) {
             line.put("ip_address", event.getIpAddress());
         }

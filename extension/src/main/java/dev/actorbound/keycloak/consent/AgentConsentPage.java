@@ -11,6 +11,7 @@ import java.util.Map;
 import dev.actorbound.keycloak.core.Agent;
 import dev.actorbound.keycloak.core.AgentResolver;
 import dev.actorbound.keycloak.core.ClientDisplay;
+import dev.actorbound.keycloak.policy.ConsentPolicy;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.authentication.RequiredActionContext;
@@ -36,7 +37,8 @@ final class AgentConsentPage {
                 .setAttribute("actorboundApp", ClientDisplay.of(app))
                 .setAttribute("actorboundAgent", ClientDisplay.of(agent.client()))
                 .setAttribute("actorboundRoles",
-                        ClientDisplay.rolesHeldBy(agent.client(), context.getUser(), appRoles(context, request.scopes())))
+                        ClientDisplay.rolesHeldBy(agent.client(), context.getUser(), appRoles(context, request.scopes())
+                                .filter(ConsentPolicy.keepsRole(context.getAuthenticationSession()))))
                 .setAttribute("actorboundScopes", describedScopes(request.scopes()))
                 .setAttribute("actorboundTechnicalScopes", technicalScopes(request.scopes()))
                 .setAttribute("actorboundLifetimeMinutes", Math.max(1, (lifetime + 59) / 60))
@@ -45,7 +47,7 @@ final class AgentConsentPage {
     }
 
     /** The roles the app's tokens would hold for this user and request: what a delegated token is narrowed from. */
-    private static Stream<RoleModel> appRoles(RequiredActionContext context, ConsentScopes scopes) {
+    static Stream<RoleModel> appRoles(RequiredActionContext context, ConsentScopes scopes) {
         return TokenManager.getAccess(context.getUser(), context.getAuthenticationSession().getClient(),
                 scopes.clientScopes().stream()).stream();
     }

@@ -4,11 +4,16 @@ import dev.actorbound.keycloak.core.ActorboundOptions;
 import dev.actorbound.keycloak.core.ConsentScopes;
 import dev.actorbound.keycloak.core.ConsentStore;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.TreeSet;
 
 import dev.actorbound.keycloak.core.Agent;
 import dev.actorbound.keycloak.core.AuditDetails;
+import dev.actorbound.keycloak.core.DelegatedRoles;
+import dev.actorbound.keycloak.policy.ConsentPolicy;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.authentication.RequiredActionContext;
@@ -20,6 +25,7 @@ import org.keycloak.events.EventType;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserConsentModel;
 import org.keycloak.models.UserProvider;
 
@@ -48,6 +54,12 @@ public final class AgentConsentRequiredAction implements RequiredActionProvider 
         // The same builder later records the LOGIN event: a login with an agent says so in the Events tab.
         agent.ifPresent(a -> context.getEvent().detail(AuditDetails.ACTOR, a.clientId()).detail(AuditDetails.ACTOR_SUB, a.serviceAccountId()));
         if (agent.isPresent() && request.get().answeredInThisLogin(agent.get())) {
+            ConsentPolicy.describe(context);
+            return;
+        }
+        // The realm's policy decides first: a delegation it refuses reaches neither a stored consent nor the page.
+        if (agent.isPresent() && !admittedByPolicy(context, agent.get())) {
+            context.getAuthenticationSession().addRequiredAction(AgentConsentRequiredActionFactory.PROVIDER_ID);
             return;
         }
         if (agent.isPresent() && !request.get().forcesConsent() && coveredByStoredConsent(context, request.get(), agent.get())) {
@@ -70,7 +82,8 @@ public final class AgentConsentRequiredAction implements RequiredActionProvider 
                     .createErrorPage(Response.Status.BAD_REQUEST));
             return;
         }
-        context.challenge(AgentConsentPage.render(context, request, request.agent().get(), options));
+        Response refusal = ConsentPolicy.refusal(context);
+        context.challenge(refusal != null ? refusal : AgentConsentPage.render(context, request, request.agent().get(), options));
     }
 
     @Override
@@ -80,7 +93,7 @@ public final class AgentConsentRequiredAction implements RequiredActionProvider 
             context.success();
             return;
         }
-        if (request.agent().isEmpty()) {
+        if (request.agent().isEmpty() || ConsentPolicy.refuses(context.getAuthenticationSession())) {
             requiredActionChallenge(context);
             return;
         }
@@ -125,6 +138,14 @@ public final class AgentConsentRequiredAction implements RequiredActionProvider 
         } else {
             users.updateConsent(realm, context.getUser().getId(), consent);
         }
+    }
+
+    /** The candidates are what the page would show without a policy: the app's roles for this login ∩ the agent's. */
+    private static boolean admittedByPolicy(RequiredActionContext context, Agent agent) {
+        ConsentScopes scopes = ConsentScopes.of(context.getAuthenticationSession());
+        Supplier<Set<RoleModel>> roles = () -> DelegatedRoles.narrow(AgentConsentPage.appRoles(context, scopes),
+                List.of(agent.client()), role -> true);
+        return ConsentPolicy.admits(context, agent, roles, scopes.names());
     }
 
     private boolean coveredByStoredConsent(RequiredActionContext context, DelegationRequest request, Agent agent) {

@@ -8,6 +8,7 @@ import dev.actorbound.keycloak.core.Agent;
 import dev.actorbound.keycloak.core.AgentAttributes;
 import dev.actorbound.keycloak.core.AgentResolver;
 import dev.actorbound.keycloak.core.DelegationBinding;
+import dev.actorbound.keycloak.policy.ConsentPolicy;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.endpoints.AuthorizationEndpoint;
@@ -15,8 +16,7 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.util.TokenUtil;
 
 /** The delegation an authentication session asks for, read back from the notes the authorization endpoint kept. */
-record DelegationRequest(AuthenticationSessionModel authSession, String reference, Optional<Agent> agent,
-                         ConsentScopes scopes) {
+record DelegationRequest(AuthenticationSessionModel authSession, String reference, Optional<Agent> agent) {
 
     static final String ACTOR_NOTE =
             AuthorizationEndpoint.LOGIN_SESSION_NOTE_ADDITIONAL_REQ_PARAMS_PREFIX + AgentAttributes.REQUESTED_ACTOR;
@@ -28,7 +28,12 @@ record DelegationRequest(AuthenticationSessionModel authSession, String referenc
         }
         Optional<Agent> agent = new AgentResolver(session, authSession.getRealm()).byReference(reference)
                 .filter(a -> a.settings().acceptsClient(authSession.getClient().getClientId()));
-        return Optional.of(new DelegationRequest(authSession, reference, agent, ConsentScopes.of(authSession)));
+        return Optional.of(new DelegationRequest(authSession, reference, agent));
+    }
+
+    /** What the consent page lists and a consent records: the scopes of the login, less what the realm's policy dropped. */
+    ConsentScopes scopes() {
+        return ConsentScopes.of(authSession).without(ConsentPolicy.droppedScopes(authSession));
     }
 
     /** Set once the user answered the consent page in this login; Keycloak re-evaluates triggers after each action. */

@@ -35,6 +35,11 @@ public record ActorChain(List<Actor> actors) {
         return actors.get(actors.size() - 1);
     }
 
+    /** The actors' client_ids, newest first. */
+    public List<String> clientIds() {
+        return actors.stream().map(Actor::clientId).toList();
+    }
+
     public int depth() {
         return actors.size();
     }

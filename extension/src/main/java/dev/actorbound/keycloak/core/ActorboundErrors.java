@@ -33,6 +33,10 @@ public final class ActorboundErrors {
     public static final String DELEGATION_WIDENED = "delegation_widened";
     /** Another grant (UMA, Keycloak's own exchanges, JWT grants) was given a delegated token as input. */
     public static final String DELEGATED_TOKEN_NOT_ACCEPTED = "delegated_token_not_accepted";
+    /** The realm's policy decision point refused the delegation, or a scope the client asked for by name. */
+    public static final String POLICY_DENIED = "policy_denied";
+    /** The realm's policy decision point could not be asked or gave no usable answer; nothing was issued. */
+    public static final String POLICY_UNAVAILABLE = "policy_unavailable";
 
     private ActorboundErrors() {
     }

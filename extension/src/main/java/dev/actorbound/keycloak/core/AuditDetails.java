@@ -16,6 +16,16 @@ public final class AuditDetails {
     public static final String APP = "app";
     /** Roles the delegated token finally carries: realm roles by name, client roles as {@code client:role}. */
     public static final String GRANTED_ROLES = "granted_roles";
+    /** When the realm has a policy decision point: {@code allowed}, {@code narrowed}, {@code denied} or {@code unavailable}. */
+    public static final String POLICY_DECISION = "policy_decision";
+    /** Candidate roles the policy took away, labelled like {@link #GRANTED_ROLES}. */
+    public static final String POLICY_DROPPED_ROLES = "policy_dropped_roles";
+    /** Candidate scopes the policy took away. */
+    public static final String POLICY_DROPPED_SCOPES = "policy_dropped_scopes";
+    /** The policy decision point's own reason, if it gave one; never sent to the client. */
+    public static final String POLICY_REASON = "policy_reason";
+    /** Why the policy decision point could not decide. */
+    public static final String POLICY_ERROR = "policy_error";
 
     private AuditDetails() {
     }

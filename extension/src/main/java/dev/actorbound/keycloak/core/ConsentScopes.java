@@ -61,6 +61,12 @@ public final class ConsentScopes {
         return new ConsentScopes(clientScopes, AgentConsent.scopesOf(scopeParameter).contains(OAuth2Constants.SCOPE_OPENID));
     }
 
+    /** These scopes without the named ones (what the realm's policy dropped). */
+    public ConsentScopes without(Set<String> names) {
+        return names.isEmpty() ? this : new ConsentScopes(clientScopes.stream().filter(scope -> !names.contains(scope.getName())).toList(),
+                openid && !names.contains(OAuth2Constants.SCOPE_OPENID));
+    }
+
     /** The client scopes, in the order the page lists them. */
     public List<ClientScopeModel> clientScopes() {
         return clientScopes;

@@ -18,8 +18,12 @@ public final class GrantRefusal {
     }
 
     public CorsErrorResponseException refuse(String oauthError, String eventError, String description) {
+        return refuse(oauthError, eventError, description, Response.Status.BAD_REQUEST);
+    }
+
+    public CorsErrorResponseException refuse(String oauthError, String eventError, String description, Response.Status status) {
         event.detail(Details.REASON, description);
         event.error(eventError);
-        return new CorsErrorResponseException(cors, oauthError, description, Response.Status.BAD_REQUEST);
+        return new CorsErrorResponseException(cors, oauthError, description, status);
     }
 }

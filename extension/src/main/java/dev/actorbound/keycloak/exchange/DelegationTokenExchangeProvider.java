@@ -22,6 +22,9 @@ import dev.actorbound.keycloak.actortoken.ActorTokenParameters;
 import dev.actorbound.keycloak.actortoken.ActorTokenVerifier;
 import dev.actorbound.keycloak.core.GrantRefusal;
 import dev.actorbound.keycloak.actortoken.RealmTokenVerifier;
+import dev.actorbound.keycloak.policy.PolicyQuestion;
+import dev.actorbound.keycloak.policy.PolicyStep;
+import dev.actorbound.keycloak.policy.TokenPolicy;
 import dev.actorbound.keycloak.core.RequestedTargets;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuth2Constants;
@@ -63,6 +66,8 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
     private HandOff handOff;
     private Agent requester;
     private Set<String> grantedScopes = Set.of();
+    private UserModel user;
+    private TokenPolicy policy;
     private RequestedTargets targets = RequestedTargets.NONE;
 
     DelegationTokenExchangeProvider(ActorboundOptions options) {
@@ -87,6 +92,7 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
                 .orElseThrow(() -> failure.refuse(OAuthErrorException.INVALID_GRANT, Errors.INVALID_TOKEN,
                         "subject_token is not a valid, active access token of this realm"));
         subject = verified.token();
+        user = verified.user();
         event.user(verified.user()).detail(AuditDetails.ACTOR, requester.clientId())
                 .detail(AuditDetails.ACTOR_SUB, requester.serviceAccountId());
         requireSenderConstraint(subject);
@@ -214,6 +220,8 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
                     "requested scope exceeds what the subject token and the user's consent allow");
         }
         grantedScopes = Set.copyOf(requested.isEmpty() ? allowed : requested);
+        policy = askPolicy(scope, requested);
+        grantedScopes = policy.keptScopes(grantedScopes);
         Set<String> restricted = new HashSet<>(grantedScopes);
         client.getClientScopes(true).values().stream().filter(s -> !s.isIncludeInTokenScope())
                 .map(ClientScopeModel::getName).forEach(restricted::add);
@@ -236,8 +244,8 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
                     "the delegation could not be narrowed for this request; no token was issued");
         }
         RoleCeiling input = RoleCeiling.of(subject);
-        EffectiveGrant grant = new EffectiveGrant(DelegatedRoles.narrow(ctx.getRolesStream(), handOff.actors(), input::allows),
-                grantedScopes);
+        EffectiveGrant grant = new EffectiveGrant(
+                policy.keptRoles(DelegatedRoles.narrow(ctx.getRolesStream(), handOff.actors(), input::allows)), grantedScopes);
         ResolvedRoles.prime(session, ctx, grant.roles());
         if (!targets.isEmpty()) {
             // Keycloak restricts the audience to these only for the audience parameter; a resource counts the same.
@@ -245,6 +253,22 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
         }
         session.setAttribute(Delegation.ATTRIBUTE, new Delegation(handOff.chain(), options.lifetimeFor(requester.settings()),
                 subject.getExp(), grant, subject.getConfirmation(), handOff.originClientId(), event, cors));
+    }
+
+    /**
+     * The realm's policy on this hop, asked before Keycloak builds the requester's context, so that a scope it drops is
+     * never part of it. The roles it is asked about are those of the requester's scopes (a superset of what the
+     * context will hold), narrowed by the chain and the subject token; what it drops is taken away again once the
+     * context's own roles are known.
+     */
+    private TokenPolicy askPolicy(String scope, Set<String> requested) {
+        List<String> audience = targets.clients().stream().map(ClientModel::getClientId).toList();
+        Set<String> candidates = grantedScopes;
+        return TokenPolicy.ask(session, realm, () -> new PolicyQuestion(PolicyStep.TOKEN_EXCHANGE, user, requester,
+                handOff.originClientId(), handOff.chain().clientIds(), audience,
+                DelegatedRoles.narrow(ResolvedRoles.ofClientSession(session, user, client, scope).stream(), handOff.actors(),
+                        RoleCeiling.of(subject)::allows),
+                candidates, requested), failure, event);
     }
 
     /**

@@ -20,6 +20,10 @@ import dev.actorbound.keycloak.delegation.EffectiveGrant;
 import dev.actorbound.keycloak.delegation.ResolvedRoles;
 import dev.actorbound.keycloak.core.ActorboundOptions;
 import dev.actorbound.keycloak.core.DelegationBinding;
+import dev.actorbound.keycloak.core.AgentConsent;
+import dev.actorbound.keycloak.policy.PolicyQuestion;
+import dev.actorbound.keycloak.policy.PolicyStep;
+import dev.actorbound.keycloak.policy.TokenPolicy;
 import dev.actorbound.keycloak.core.RequestedTargets;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuth2Constants;
@@ -90,14 +94,19 @@ public final class ActorBoundCodeGrantType extends AuthorizationCodeGrantType {
         ActorChain chain = ActorChain.of(new Actor(agent.serviceAccountId(), agent.clientId()));
         event.detail(AuditDetails.ACTOR_CHAIN, chain.serialize());
         // Decided before Keycloak builds the token, so that every protocol mapper sees only these roles.
-        EffectiveGrant grant = new EffectiveGrant(
+        EffectiveGrant candidates = new EffectiveGrant(
                 DelegatedRoles.narrow(clientSessionCtx.getRolesStream(), List.of(agent.client()), role -> true),
                 live.consent().scopes());
-        if (clientSessionCtx.isOfflineTokenRequested() && !grant.allowsRealmRole(Constants.OFFLINE_ACCESS_ROLE)) {
+        RequestedTargets targets = requestedResources(binding);
+        TokenPolicy policy = TokenPolicy.ask(session, realm, () -> new PolicyQuestion(PolicyStep.AUTHORIZATION_CODE, user, agent,
+                client.getClientId(), List.of(agent.clientId()), targets.clients().stream().map(ClientModel::getClientId).toList(),
+                candidates.roles(), candidates.scopes(), AgentConsent.scopesOf(scopeParam)), new GrantRefusal(event, cors), event);
+        EffectiveGrant grant = new EffectiveGrant(policy.keptRoles(candidates.roles()), policy.keptScopes(candidates.scopes()));
+        ClientSessionContext narrowedCtx = policy.narrow(clientSessionCtx, grant.scopes());
+        if (narrowedCtx.isOfflineTokenRequested() && !grant.allowsRealmRole(Constants.OFFLINE_ACCESS_ROLE)) {
             throw fail(OAuthErrorException.INVALID_GRANT, ActorboundErrors.DELEGATION_WIDENED, DelegationSeal.OFFLINE_NOT_ALLOWED);
         }
         ResolvedRoles.prime(session, clientSessionCtx, grant.roles());
-        RequestedTargets targets = requestedResources(binding);
         if (!targets.isEmpty()) {
             // Keycloak then keeps only these in the audience (and their roles in resource_access): the API asked for.
             clientSessionCtx.setAttribute(Constants.REQUESTED_AUDIENCE_CLIENTS, targets.clients().toArray(ClientModel[]::new));
@@ -105,7 +114,7 @@ public final class ActorBoundCodeGrantType extends AuthorizationCodeGrantType {
         clientSessionCtx.setAttribute(Delegation.ATTRIBUTE, new Delegation(chain, options.lifetimeFor(agent.settings()),
                 null, grant, null, client.getClientId(), event, cors));
         TokenManager.AccessTokenResponseBuilder builder =
-                super.createTokenResponseBuilder(user, userSession, clientSessionCtx, scopeParam, clientPolicyContextGenerator);
+                super.createTokenResponseBuilder(user, userSession, narrowedCtx, scopeParam, clientPolicyContextGenerator);
         if (targets.resourceMissingFrom(builder.getAccessToken().getAudience())) {
             throw fail(OAuthErrorException.INVALID_TARGET, Errors.INVALID_REQUEST, RequestedTargets.UNAVAILABLE_TO_CLIENT);
         }

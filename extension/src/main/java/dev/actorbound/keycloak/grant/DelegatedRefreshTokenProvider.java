@@ -17,7 +17,14 @@ import dev.actorbound.keycloak.delegation.Delegation;
 import dev.actorbound.keycloak.delegation.EffectiveGrant;
 import dev.actorbound.keycloak.delegation.ResolvedRoles;
 import dev.actorbound.keycloak.core.ActorboundOptions;
+import dev.actorbound.keycloak.core.AgentConsent;
+import dev.actorbound.keycloak.policy.PolicyQuestion;
+import dev.actorbound.keycloak.policy.PolicyStep;
+import dev.actorbound.keycloak.policy.TokenPolicy;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.UriInfo;
 import org.keycloak.OAuthErrorException;
+import org.keycloak.common.ClientConnection;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.models.ClientModel;
@@ -41,6 +48,9 @@ import org.keycloak.representations.RefreshToken;
 public final class DelegatedRefreshTokenProvider extends DefaultRefreshTokenProvider {
 
     private final ActorboundOptions options;
+    /** The policy's decision for this refresh and what it left, taken before Keycloak builds the new token's context. */
+    private TokenPolicy policy;
+    private EffectiveGrant grant;
 
     DelegatedRefreshTokenProvider(KeycloakSession session, ActorboundOptions options) {
         super(session);
@@ -95,12 +105,27 @@ public final class DelegatedRefreshTokenProvider extends DefaultRefreshTokenProv
         // The refresh builds its client-session context inside Keycloak from the refresh token's scope; the roles
         // that context will hold are computed the same way here, narrowed, and put where every mapper reads them.
         Set<RoleModel> appRoles = ResolvedRoles.ofClientSession(session, user, app, old.getScope());
-        EffectiveGrant grant = new EffectiveGrant(DelegatedRoles.narrow(appRoles.stream(), List.of(agent.client()), role -> true),
+        EffectiveGrant candidates = new EffectiveGrant(DelegatedRoles.narrow(appRoles.stream(), List.of(agent.client()), role -> true),
                 live.consent().scopes());
+        policy = TokenPolicy.ask(session, realm, () -> new PolicyQuestion(PolicyStep.REFRESH_TOKEN, user, agent, app.getClientId(),
+                chain.clientIds(), List.of(), candidates.roles(), candidates.scopes(), AgentConsent.scopesOf(ctx.scopeParameter())),
+                refusal, event);
+        grant = new EffectiveGrant(policy.keptRoles(candidates.roles()), policy.keptScopes(candidates.scopes()));
         ResolvedRoles.prime(session, old.getSessionId(), app, grant.roles());
         session.setAttribute(Delegation.ATTRIBUTE, new Delegation(chain, options.lifetimeFor(agent.settings()), null,
                 grant, null, app.getClientId(), event, ctx.grantContext().getCors()));
         return super.refreshAccessToken(ctx);
+    }
+
+    /** The context Keycloak builds from the refresh token's scope, without the scopes the policy dropped. */
+    @Override
+    protected TokenManager.TokenValidation validateToken(KeycloakSession session, UriInfo uriInfo, ClientConnection connection,
+            RealmModel realm, RefreshToken oldToken, HttpHeaders headers, String scope, ClientModel client,
+            TokenManager tokenManager, EventBuilder event) throws OAuthErrorException {
+        TokenManager.TokenValidation validation = super.validateToken(session, uriInfo, connection, realm, oldToken, headers,
+                scope, client, tokenManager, event);
+        return policy == null ? validation : new TokenManager.TokenValidation(validation.user, validation.userSession,
+                policy.narrow(validation.clientSessionCtx, grant.scopes()));
     }
 
     private static ActorChain readChain(RefreshToken token, GrantRefusal refusal) {

@@ -1,0 +1,330 @@
+package dev.actorbound.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.actorbound.keycloak.core.AuditDetails;
+import dev.actorbound.keycloak.core.ActorboundErrors;
+import dev.actorbound.keycloak.policy.ConsentPolicy;
+import dev.actorbound.keycloak.policy.PdpSettings;
+import dev.actorbound.keycloak.policy.PolicyDecision;
+import dev.actorbound.keycloak.policy.TokenPolicy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * PROTOCOL §9 against a real Cerbos PDP: what its policy (src/test/resources/cerbos) allows, denies and drops, at the
+ * authorization endpoint, code redemption and each exchange hop, and what events and the audit log say about it.
+ */
+@WithRealms
+class PolicyDecisionIT {
+
+    private static CerbosPdp cerbos;
+    private static PolicyRealm policy;
+    private static Delegations flow;
+    private static Exchanges exchanges;
+    private static AuditLog audit;
+
+    @BeforeAll
+    static void setUp(TestRealm realm) {
+        cerbos = CerbosPdp.start();
+        policy = new PolicyRealm(realm);
+        flow = policy.flow;
+        exchanges = policy.exchanges;
+        audit = new AuditLog(realm.server(), realm.name());
+        policy.usePdp(cerbos.url());
+    }
+
+    @AfterEach
+    void backToCerbos() {
+        if (policy != null) {
+            policy.usePdp(cerbos.url());
+        }
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (cerbos != null) {
+            cerbos.close();
+        }
+    }
+
+    @Test
+    void allowedDelegationIsIssuedAndSaysSo() throws Exception {
+        Delegations.Code code = flow.delegatedCode(TestClients.PLANNER);
+        ObjectNode login = policy.newestEvent("LOGIN");
+        assertThat(login.path("details").path("actor").asText()).isEqualTo(TestClients.PLANNER);
+        assertThat(login.path("details").path(AuditDetails.POLICY_DECISION).asText()).isEqualTo("allowed");
+
+        OAuth.TokenResponse response = flow.redeem(code, flow.actorToken(TestClients.PLANNER));
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        JWTClaimsSet claims = Jwt.verify(response.accessToken(), policy.realm);
+        assertThat(claims.getJSONObjectClaim("act")).isEqualTo(exchanges.chain(TestClients.PLANNER));
+        assertThat(Exchanges.realmRoles(claims)).containsExactly("reader");
+        ObjectNode event = policy.newestEvent("CODE_TO_TOKEN");
+        assertThat(event.path("details").path(AuditDetails.POLICY_DECISION).asText()).isEqualTo("allowed");
+        assertThat(event.path("details").has(AuditDetails.POLICY_DROPPED_ROLES)).isFalse();
+        JsonNode line = audit.awaitEvent(event.path("id").asText());
+        assertThat(line.path("policy_decision").asText()).isEqualTo("allowed");
+    }
+
+    @Test
+    void deniedDelegationNeverReachesTheConsentPage() {
+        HttpLogin.Outcome outcome = flow.authorize(OAuth.Pkce.s256(), Map.of("requested_actor", TestClients.ROGUE), null);
+
+        assertThat(outcome.isConsentPage()).as("the page is never shown").isFalse();
+        ObjectNode event = flow.assertAuthorizationRefused(outcome, "access_denied", ConsentPolicy.DENIED);
+        assertThat(event.path("error").asText()).isEqualTo(ActorboundErrors.POLICY_DENIED);
+        assertThat(event.path("details").path("actor").asText()).isEqualTo(TestClients.ROGUE);
+        assertThat(event.path("details").path(AuditDetails.POLICY_DECISION).asText()).isEqualTo("denied");
+        assertThat(event.path("userId").asText()).isEqualTo(policy.realm.userId(TestRealm.ALICE));
+        assertThat(policy.realm.storedConsentKeys(TestRealm.ALICE))
+                .doesNotContain(policy.realm.consentKey(TestClients.APP, TestClients.ROGUE));
+        JsonNode line = audit.awaitEvent(event.path("id").asText());
+        assertThat(line.path("outcome").asText()).isEqualTo("failure");
+        assertThat(line.path("error").asText()).isEqualTo(ActorboundErrors.POLICY_DENIED);
+        assertThat(line.path("policy_decision").asText()).isEqualTo("denied");
+    }
+
+    /** The policy gives agents writer for operations only: alice (operations) keeps it, bob (sales) loses it. */
+    @Test
+    void roleIsDroppedForOneUserAndKeptForAnother() throws Exception {
+        OAuth.TokenResponse alice = flow.redeem(flow.delegatedCode(TestClients.BOOKING), flow.actorToken(TestClients.BOOKING));
+        assertThat(alice.status()).as(alice.toString()).isEqualTo(200);
+        assertThat(Exchanges.realmRoles(Jwt.verify(alice.accessToken(), policy.realm))).contains("reader", "writer");
+
+        HttpLogin bob = new HttpLogin(TestRealm.REDIRECT_URI);
+        OAuth.Pkce pkce = OAuth.Pkce.s256();
+        HttpLogin.Outcome page = policy.bobsConsentPage(bob, pkce, TestClients.BOOKING);
+        assertThat(PolicyRealm.listedRoles(page)).as("the page shows the roles after the policy")
+                .contains("reader").doesNotContain("writer");
+        HttpLogin.Outcome accepted = bob.answer(page, "accept");
+        OAuth.TokenResponse response = flow.redeem(new Delegations.Code(accepted.code(), pkce), flow.actorToken(TestClients.BOOKING));
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        JWTClaimsSet claims = Jwt.verify(response.accessToken(), policy.realm);
+        assertThat(claims.getSubject()).isEqualTo(policy.realm.userId(TestRealm.BOB));
+        assertThat(Exchanges.realmRoles(claims)).contains("reader").doesNotContain("writer");
+        ObjectNode event = policy.newestEvent("CODE_TO_TOKEN");
+        assertThat(event.path("userId").asText()).isEqualTo(policy.realm.userId(TestRealm.BOB));
+        assertThat(event.path("details").path(AuditDetails.POLICY_DECISION).asText()).isEqualTo("narrowed");
+        assertThat(Exchanges.words(event.path("details").path(AuditDetails.POLICY_DROPPED_ROLES).asText()))
+                .containsExactly("writer");
+        assertThat(Exchanges.words(event.path("details").path("granted_roles").asText())).doesNotContain("writer");
+        JsonNode line = audit.awaitEvent(event.path("id").asText());
+        assertThat(line.path("policy_decision").asText()).isEqualTo("narrowed");
+        assertThat(line.path("policy_dropped_roles").toString()).isEqualTo("[\"writer\"]");
+    }
+
+    /** The policy keeps e-mail from the booking agent: gone from page, token and claims; asked for by name, refused. */
+    @Test
+    void scopeIsDroppedAndRefusedWhenAskedForByName() throws Exception {
+        JWTClaimsSet planner = Jwt.verify(exchanges.codeFlowToken(TestClients.PLANNER), policy.realm);
+        assertThat(Exchanges.scopes(planner)).as("the control: e-mail for the planner").contains("email");
+        assertThat(planner.getStringClaim("email")).isEqualTo("alice@example.org");
+
+        OAuth.Pkce pkce = OAuth.Pkce.s256();
+        HttpLogin alice = new HttpLogin(TestRealm.REDIRECT_URI);
+        HttpLogin.Outcome page = alice.authorize(flow.authorizeUrl(pkce, Map.of("requested_actor", TestClients.BOOKING,
+                "prompt", "consent")), TestRealm.ALICE, TestRealm.ALICE_PASSWORD, null);
+        assertThat(page.isConsentPage()).as(page.toString()).isTrue();
+        assertThat(page.listedScopes()).doesNotContainKey("email").containsKey("profile");
+        HttpLogin.Outcome accepted = alice.answer(page, "accept");
+        ObjectNode login = policy.newestEvent("LOGIN");
+        assertThat(login.path("details").path(AuditDetails.POLICY_DECISION).asText()).isEqualTo("narrowed");
+        assertThat(Exchanges.words(login.path("details").path(AuditDetails.POLICY_DROPPED_SCOPES).asText()))
+                .containsExactly("email");
+        assertThat(policy.newestEvent("GRANT_CONSENT").path("details").path("scope").asText()).doesNotContain("email");
+        OAuth.TokenResponse booking = flow.redeem(new Delegations.Code(accepted.code(), pkce), flow.actorToken(TestClients.BOOKING));
+        assertThat(booking.status()).as(booking.toString()).isEqualTo(200);
+        JWTClaimsSet claims = Jwt.verify(booking.accessToken(), policy.realm);
+        assertThat(Exchanges.scopes(claims)).doesNotContain("email").contains("profile");
+        assertThat(claims.getClaim("email")).isNull();
+
+        String byName = policy.realm.oauth().authorizeUrl(policy.realm.name(), TestClients.APP, TestRealm.REDIRECT_URI, "openid email",
+                Delegations.STATE, OAuth.Pkce.s256(), Map.of("requested_actor", TestClients.BOOKING));
+        HttpLogin.Outcome refused = new HttpLogin(TestRealm.REDIRECT_URI).authorize(byName, TestRealm.ALICE,
+                TestRealm.ALICE_PASSWORD, "accept");
+        ObjectNode refusal = flow.assertAuthorizationRefused(refused, "invalid_scope", PolicyDecision.scopeRefusal("email"));
+        assertThat(refusal.path("error").asText()).isEqualTo(ActorboundErrors.POLICY_DENIED);
+    }
+
+    @Test
+    void exchangeDropsTheScopeAndRefusesItByName() throws Exception {
+        String subject = exchanges.codeFlowToken(TestClients.PLANNER);
+
+        Exchanges.Attempt byName = exchanges.exchange(TestClients.BOOKING, subject, Map.of("scope", "email"));
+        exchanges.assertRefused(byName, "invalid_scope", PolicyDecision.scopeRefusal("email"));
+        assertThat(policy.newestEvent(Exchanges.TOKEN_EXCHANGE_ERROR).path("error").asText()).isEqualTo(ActorboundErrors.POLICY_DENIED);
+
+        Exchanges.Attempt plain = exchanges.exchange(TestClients.BOOKING, subject);
+        JWTClaimsSet claims = exchanges.assertIssued(plain, subject, TestClients.BOOKING + "<" + TestClients.PLANNER);
+        assertThat(Exchanges.scopes(claims)).doesNotContain("email");
+        assertThat(claims.getClaim("email")).isNull();
+    }
+
+    /** The policy allows chains of two agents: the first hop passes, the second is denied. */
+    @Test
+    void secondExchangeHopIsDenied() throws Exception {
+        String subject = exchanges.codeFlowToken(TestClients.PLANNER);
+        Exchanges.Attempt first = exchanges.exchange(TestClients.BOOKING, subject);
+        JWTClaimsSet booking = exchanges.assertIssued(first, subject, TestClients.BOOKING + "<" + TestClients.PLANNER);
+        assertThat(Exchanges.depth(booking)).isEqualTo(2);
+        assertThat(policy.newestEvent(Exchanges.TOKEN_EXCHANGE).path("details").path(AuditDetails.POLICY_DECISION).asText())
+                .isIn("allowed", "narrowed");
+
+        Exchanges.Attempt second = exchanges.exchange(TestClients.PAYMENT, first.accessToken());
+
+        exchanges.assertRefused(second, "invalid_grant", TokenPolicy.DENIED);
+        ObjectNode event = policy.newestEvent(Exchanges.TOKEN_EXCHANGE_ERROR);
+        assertThat(event.path("error").asText()).isEqualTo(ActorboundErrors.POLICY_DENIED);
+        assertThat(event.path("details").path(AuditDetails.POLICY_DECISION).asText()).isEqualTo("denied");
+        assertThat(event.path("details").path("actor_chain").asText())
+                .isEqualTo(TestClients.PAYMENT + "<" + TestClients.BOOKING + "<" + TestClients.PLANNER);
+    }
+
+    /**
+     * What the PDP receives (PROTOCOL §9) and what becomes of its reason: the event and the audit line carry it, the
+     * client never reads it. The credential comes from the server's vault; the realm only shows the reference.
+     */
+    @Test
+    void pdpGetsTheProtocolsRequestAndItsReasonOnlyReachesTheEvent(KeycloakServer server) throws Exception {
+        server.putVaultSecret(policy.realm.name(), "pdp-token", "pdp-bearer-secret");
+        String reason = "the booking agent is on hold";
+        try (LoopbackPdp pdp = LoopbackPdp.evaluating(request -> bookingOnHold(request, reason))) {
+            policy.usePdp(pdp.url(), Map.of(PdpSettings.CREDENTIAL, "${vault.pdp-token}"));
+            String subject = exchanges.codeFlowToken(TestClients.PLANNER);
+
+            Exchanges.Attempt attempt = exchanges.exchange(TestClients.BOOKING, subject, Map.of("audience", TestClients.BOOKING_API));
+
+            exchanges.assertRefused(attempt, "invalid_grant", TokenPolicy.DENIED);
+            assertThat(attempt.response().body().toString()).doesNotContain(reason);
+            ObjectNode event = policy.newestEvent(Exchanges.TOKEN_EXCHANGE_ERROR);
+            assertThat(event.path("details").path(AuditDetails.POLICY_REASON).asText()).isEqualTo(reason);
+            JsonNode line = audit.awaitEvent(event.path("id").asText());
+            assertThat(line.path("policy_decision").asText()).isEqualTo("denied");
+            assertThat(line.path("policy_reason").asText()).isEqualTo(reason);
+
+            LoopbackPdp.Received sent = pdp.evaluations().get(pdp.evaluations().size() - 1);
+            assertThat(sent.path()).isEqualTo("/access/v1/evaluations");
+            assertThat(sent.header("Authorization")).isEqualTo("Bearer pdp-bearer-secret");
+            assertThat(sent.header("Content-Type")).startsWith("application/json");
+            assertRequestShape(Admin.read(sent.body()), subject);
+        }
+        JsonNode realmView = policy.realm.admin().get("/realms/" + policy.realm.name()).body();
+        assertThat(realmView.path("attributes").path(PdpSettings.CREDENTIAL).asText()).isEqualTo("${vault.pdp-token}");
+        assertThat(realmView.toString()).doesNotContain("pdp-bearer-secret");
+    }
+
+    private void assertRequestShape(JsonNode request, String subjectToken) throws Exception {
+        assertThat(request.at("/subject/type").asText()).isEqualTo("user");
+        assertThat(request.at("/subject/id").asText()).isEqualTo(Jwt.verify(subjectToken, policy.realm).getSubject());
+        assertThat(request.at("/subject/properties/username").asText()).isEqualTo(TestRealm.ALICE);
+        assertThat(request.at("/subject/properties/department").asText()).isEqualTo("operations");
+        assertThat(texts(request.at("/subject/properties/roles"))).contains("reader", "writer", "default-roles-" + policy.realm.name());
+        assertThat(request.at("/action/name").asText()).isEqualTo("delegate");
+        assertThat(request.at("/resource/type").asText()).isEqualTo("delegation");
+        assertThat(request.at("/resource/id").asText()).isEqualTo(TestClients.BOOKING);
+        JsonNode properties = request.at("/resource/properties");
+        assertThat(properties.path("agent").asText()).isEqualTo(TestClients.BOOKING);
+        assertThat(properties.path("agent_sub").asText()).isEqualTo(policy.realm.agentServiceAccountId(TestClients.BOOKING));
+        assertThat(properties.path("app").asText()).isEqualTo(TestClients.APP);
+        assertThat(texts(properties.path("actor_chain"))).containsExactly(TestClients.BOOKING, TestClients.PLANNER);
+        assertThat(properties.path("depth").asInt()).isEqualTo(2);
+        assertThat(properties.path("grant").asText()).isEqualTo("token_exchange");
+        assertThat(texts(properties.path("audience"))).containsExactly(TestClients.BOOKING_API);
+        assertThat(texts(properties.path("roles"))).as("booking's roles ∩ alice's ∩ the planner's token").containsExactly("reader");
+        assertThat(texts(properties.path("scopes"))).contains("email", "profile");
+        assertThat(request.at("/context/realm").asText()).isEqualTo(policy.realm.name());
+        assertThat(request.at("/context/time").asText()).isNotBlank();
+        JsonNode evaluations = request.path("evaluations");
+        assertThat(evaluations).hasSize(1 + properties.path("roles").size() + properties.path("scopes").size());
+        assertThat(evaluations.get(0).isEmpty()).isTrue();
+        assertThat(evaluations.get(1).at("/action/name").asText()).isEqualTo("use_role");
+        assertThat(evaluations.get(1).at("/resource/properties")).isEqualTo(properties);
+        assertThat(evaluations.get(evaluations.size() - 1).at("/action/name").asText()).isEqualTo("use_scope");
+    }
+
+    /** An AuthZEN answer denying the booking agent with {@code reason}, allowing every other item. */
+    private static String bookingOnHold(String request, String reason) {
+        JsonNode body = Admin.read(request);
+        ObjectNode answer = Admin.JSON.createObjectNode();
+        ArrayNode evaluations = answer.putArray("evaluations");
+        boolean booking = TestClients.BOOKING.equals(body.at("/resource/id").asText());
+        ObjectNode first = evaluations.addObject().put("decision", !booking);
+        if (booking) {
+            first.putObject("context").put("reason", reason);
+        }
+        for (int i = 1; i < body.path("evaluations").size(); i++) {
+            evaluations.addObject().put("decision", true);
+        }
+        return answer.toString();
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> values = new java.util.ArrayList<>();
+        array.forEach(value -> values.add(value.asText()));
+        return values;
+    }
+
+    /** Off by default; with a TTL the very same question is answered from the cache, other questions still go out. */
+    @Test
+    void decisionCacheIsOffByDefaultAndHonoursItsTtl() {
+        try (LoopbackPdp pdp = LoopbackPdp.proxy(cerbos.url(), Duration.ZERO)) {
+            policy.usePdp(pdp.url());
+            String subject = exchanges.codeFlowToken(TestClients.PLANNER);
+            int before = pdp.evaluations().size();
+            assertThat(exchanges.exchange(TestClients.BOOKING, subject).response().status()).isEqualTo(200);
+            assertThat(exchanges.exchange(TestClients.BOOKING, subject).response().status()).isEqualTo(200);
+            assertThat(pdp.evaluations()).as("no cache: every exchange asks").hasSize(before + 2);
+
+            policy.usePdp(pdp.url(), Map.of(PdpSettings.CACHE_TTL_SECONDS, "300"));
+            assertThat(exchanges.exchange(TestClients.BOOKING, subject).response().status()).isEqualTo(200);
+            assertThat(exchanges.exchange(TestClients.BOOKING, subject).response().status()).isEqualTo(200);
+            assertThat(exchanges.exchange(TestClients.BOOKING, subject, Map.of("audience", TestClients.BOOKING_API))
+                    .response().status()).isEqualTo(200);
+            assertThat(pdp.evaluations()).as("cached: the repeated question is not asked again, another one is")
+                    .hasSize(before + 4);
+            assertThat(pdp.evaluations().stream().map(LoopbackPdp.Received::clientPort).distinct().count())
+                    .as("Keycloak's pooled client keeps its connections alive").isLessThan(pdp.evaluations().size());
+        }
+    }
+
+    /** No PDP URL: whatever else is set, nothing is asked and events carry no decision, on every path. */
+    @Test
+    void noPdpBehavesAsBefore() throws Exception {
+        try (LoopbackPdp pdp = LoopbackPdp.proxy(cerbos.url(), Duration.ZERO)) {
+            policy.usePdp(pdp.url());
+            exchanges.codeFlowToken(TestClients.PLANNER);
+            assertThat(pdp.evaluations()).as("with a URL the PDP is asked").isNotEmpty();
+            int before = pdp.received().size();
+
+            policy.usePdp("", Map.of(PdpSettings.TIMEOUT_MS, "100", PdpSettings.CREDENTIAL, "${vault.nothing-here}"));
+            Delegations.Code code = flow.delegatedCode(TestClients.PLANNER);
+            OAuth.TokenResponse redeemed = flow.redeem(code, flow.actorToken(TestClients.PLANNER));
+            assertThat(redeemed.status()).as(redeemed.toString()).isEqualTo(200);
+            OAuth.TokenResponse refreshed = flow.refresh(redeemed.refreshToken(), flow.actorToken(TestClients.PLANNER));
+            assertThat(refreshed.status()).as(refreshed.toString()).isEqualTo(200);
+            Exchanges.Attempt exchanged = exchanges.exchange(TestClients.BOOKING, redeemed.accessToken());
+            JWTClaimsSet claims = exchanges.assertIssued(exchanged, redeemed.accessToken(), TestClients.BOOKING + "<" + TestClients.PLANNER);
+            assertThat(Exchanges.scopes(claims)).as("nothing dropped without a PDP").contains("email");
+
+            assertThat(pdp.received()).as("no request at all without a URL").hasSize(before);
+            for (String type : List.of("LOGIN", "CODE_TO_TOKEN", "REFRESH_TOKEN", Exchanges.TOKEN_EXCHANGE)) {
+                ObjectNode event = policy.newestEvent(type);
+                assertThat(event.path("details").has(AuditDetails.POLICY_DECISION)).as("%s carries no decision", type).isFalse();
+                assertThat(audit.awaitEvent(event.path("id").asText()).has("policy_decision")).isFalse();
+            }
+        }
+    }
+}
