@@ -66,7 +66,7 @@ class AccountConsoleRevokeBrowserIT {
         }
 
         assertThat(realm.isActive(issued.accessToken())).as("a token issued under the removed consent").isFalse();
-        assertThat(realm.storedConsentKeys(TestRealm.ALICE)).isEmpty();
+        assertThat(realm.storedConsents(TestRealm.ALICE)).isEmpty();
         HttpLogin.Outcome next = flow.authorize(OAuth.Pkce.s256(), java.util.Map.of("requested_actor", TestRealm.PLANNER), null);
         assertThat(next.isConsentPage()).as("the next login asks again: %s", next).isTrue();
         assertThat(realm.admin().events(realm.name(), "REVOKE_GRANT").get(0).path("details").path("revoked_client").asText())

@@ -103,8 +103,8 @@ class ConsentLifecycleIT {
 
         assertThat(removed.statusCode()).as(removed.body()).isEqualTo(204);
         assertThat(realm.isActive(delegated)).as("a token issued under the revoked consent").isFalse();
-        assertThat(realm.storedConsentKeys(TestRealm.ALICE)).as("the records are cleaned")
-                .doesNotContain(realm.consentKey(TestRealm.APP, TestRealm.PLANNER));
+        assertThat(realm.storedConsents(TestRealm.ALICE)).as("the rows are cleaned")
+                .doesNotContain(TestRealm.consent(TestRealm.APP, TestRealm.PLANNER));
         assertThat(accountApplication(accountToken, TestRealm.PLANNER)).as("no longer listed").isNull();
         assertThat(consentPageShownFor(TestRealm.PLANNER)).as("the next login asks again").isTrue();
         ObjectNode event = realm.admin().events(realm.name(), "REVOKE_GRANT").get(0);
@@ -122,17 +122,26 @@ class ConsentLifecycleIT {
 
         assertThat(revoked.status()).isEqualTo(204);
         assertThat(realm.isActive(delegated)).isFalse();
-        assertThat(realm.storedConsentKeys(TestRealm.ALICE)).doesNotContain(realm.consentKey(TestRealm.APP, TestRealm.BOOKING));
+        assertThat(realm.storedConsents(TestRealm.ALICE)).doesNotContain(TestRealm.consent(TestRealm.APP, TestRealm.BOOKING));
         assertThat(consentPageShownFor(TestRealm.BOOKING)).isTrue();
     }
 
     @Test
-    void consentRevokedThroughTheStoreIsNotResurrectedByTheMirror() {
+    void consentRevokedForOneAppIsNotResurrectedByTheMirrorTheOtherAppKeeps() throws Exception {
+        String url = realm.oauth().authorizeUrl(realm.name(), TestRealm.BACKEND, TestRealm.REDIRECT_URI, "openid",
+                Delegations.STATE, OAuth.Pkce.s256(), Map.of("requested_actor", TestRealm.PLANNER, "prompt", "consent"));
+        assertThat(new HttpLogin(TestRealm.REDIRECT_URI).authorize(url, TestRealm.ALICE, TestRealm.ALICE_PASSWORD,
+                "accept").code()).isNotBlank();
         String delegated = delegatedToken(TestRealm.PLANNER);
-        realm.removeStoredConsents(TestRealm.ALICE);
 
+        MyAgentsSession.open(realm, TestRealm.ALICE).revoke(TestRealm.APP, TestRealm.PLANNER);
+
+        assertThat(accountApplication(aliceAccountToken(), TestRealm.PLANNER)).as("the mirror stays for the other app")
+                .isNotNull();
         assertThat(realm.isActive(delegated)).isFalse();
         assertThat(consentPageShownFor(TestRealm.PLANNER)).isTrue();
+        assertThat(realm.storedConsents(TestRealm.ALICE)).contains(TestRealm.consent(TestRealm.BACKEND, TestRealm.PLANNER))
+                .doesNotContain(TestRealm.consent(TestRealm.APP, TestRealm.PLANNER));
     }
 
     @Test
@@ -190,12 +199,15 @@ class ConsentLifecycleIT {
                 Delegations.STATE, OAuth.Pkce.s256(), Map.of("requested_actor", TestRealm.BOOKING, "prompt", "consent"));
         assertThat(new HttpLogin(TestRealm.REDIRECT_URI).authorize(viaTempApp, TestRealm.ALICE, TestRealm.ALICE_PASSWORD,
                 "accept").code()).isNotBlank();
-        String tempKey = realm.consentKey(tempApp, TestRealm.BOOKING);
-        assertThat(realm.storedConsentKeys(TestRealm.ALICE)).contains(tempKey);
+        String tempKey = TestRealm.consent(tempApp, TestRealm.BOOKING);
+        assertThat(realm.storedConsents(TestRealm.ALICE)).contains(tempKey);
 
-        realm.admin().delete("/realms/" + realm.name() + "/clients/" + realm.admin().clientUuid(realm.name(), tempApp), null)
-                .expectOk("delete app");
-        assertThat(realm.storedConsentKeys(TestRealm.ALICE)).as("app deleted").doesNotContain(tempKey);
+        String tempAppUuid = realm.admin().clientUuid(realm.name(), tempApp);
+        realm.admin().delete("/realms/" + realm.name() + "/clients/" + tempAppUuid, null).expectOk("delete app");
+        assertThat(realm.storedConsents(TestRealm.ALICE)).as("app deleted").doesNotContain(tempKey);
+        if (PostgresDatabase.available()) {
+            assertThat(PostgresDatabase.consentRows(null, "APP_ID", tempAppUuid)).as("rows of the deleted app").isZero();
+        }
         realm.admin().updateClient(realm.name(), TestRealm.BOOKING, c -> c.with("attributes")
                 .put("actorbound.allowed-clients", TestRealm.APP + "," + TestRealm.BACKEND));
 
@@ -203,11 +215,14 @@ class ConsentLifecycleIT {
         realm.addAgent(tempAgent, "temp-secret", tempAgent, null);
         assertThat(flow.authorize(OAuth.Pkce.s256(), Map.of("requested_actor", tempAgent, "prompt", "consent"), "accept")
                 .code()).isNotBlank();
-        String agentKey = realm.consentKey(TestRealm.APP, tempAgent);
-        assertThat(realm.storedConsentKeys(TestRealm.ALICE)).contains(agentKey);
+        String agentKey = TestRealm.consent(TestRealm.APP, tempAgent);
+        assertThat(realm.storedConsents(TestRealm.ALICE)).contains(agentKey);
 
-        realm.admin().delete("/realms/" + realm.name() + "/clients/" + realm.admin().clientUuid(realm.name(), tempAgent), null)
-                .expectOk("delete agent");
-        assertThat(realm.storedConsentKeys(TestRealm.ALICE)).as("agent deleted").doesNotContain(agentKey);
+        String tempAgentUuid = realm.admin().clientUuid(realm.name(), tempAgent);
+        realm.admin().delete("/realms/" + realm.name() + "/clients/" + tempAgentUuid, null).expectOk("delete agent");
+        assertThat(realm.storedConsents(TestRealm.ALICE)).as("agent deleted").doesNotContain(agentKey);
+        if (PostgresDatabase.available()) {
+            assertThat(PostgresDatabase.consentRows(null, "AGENT_ID", tempAgentUuid)).as("rows of the deleted agent").isZero();
+        }
     }
 }

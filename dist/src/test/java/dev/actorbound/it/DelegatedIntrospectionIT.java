@@ -173,7 +173,7 @@ class DelegatedIntrospectionIT {
     void everyHintAnswersInactiveOnceTheConsentIsRevoked(Kind kind) {
         String token = delegatedToken(kind);
 
-        realm.removeStoredConsents(TestRealm.ALICE);
+        realm.revokeStoredConsents(TestRealm.ALICE);
 
         assertInactiveAtEveryHint(kind, token, "consent_revoked", CONSENT_REVOKED);
     }

@@ -153,7 +153,7 @@ class DelegatedRefreshIT {
     @Test
     void refreshAfterTheConsentWasRevokedIsRefused() {
         OAuth.TokenResponse tokens = plannerTokens();
-        realm.removeStoredConsents(TestRealm.ALICE);
+        realm.revokeStoredConsents(TestRealm.ALICE);
 
         assertRefused(refresh(tokens.refreshToken(), flow.actorToken(TestRealm.PLANNER)), "invalid_grant",
                 "the user's consent to this agent was revoked", "consent_revoked");

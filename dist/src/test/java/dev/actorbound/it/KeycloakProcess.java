@@ -10,16 +10,20 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * {@code bin/kc.sh start-dev} on free ports, its output in {@code keycloak-it.log} beside the distribution. Closed by
- * JUnit at the end of the run (it sits in the root store), or by a shutdown hook if the JVM exits first.
+ * One Keycloak process: the shared server ({@code bin/kc.sh start-dev} on free ports, its output in
+ * {@code keycloak-it.log} beside the distribution), closed by JUnit at the end of the run (it sits in the root store),
+ * or a test's own server from a private copy of the distribution, which the test closes. A shutdown hook stops
+ * whatever is left if the JVM exits first.
  */
 final class KeycloakProcess implements AutoCloseable {
 
@@ -46,31 +50,80 @@ final class KeycloakProcess implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
+    /** The shared server: {@code start-dev} of the unpacked distribution, on the database the run was given. */
     static KeycloakProcess start() {
-        Path home = Path.of(requiredProperty("keycloak.home")).toAbsolutePath();
+        Path home = distribution();
+        int http = freePort();
+        int management = freePort();
+        List<String> arguments = new ArrayList<>(List.of("start-dev",
+                "--http-port=" + http, "--http-management-port=" + management, "--health-enabled=true",
+                "--features=declarative-ui"));
+        arguments.addAll(databaseOptions());
+        return start(home, arguments, http, management, home.getParent().resolve("keycloak-it.log"));
+    }
+
+    /**
+     * A server of a test's own: {@code arguments} are what follows {@code kc.sh}, the ports must be the ones they name.
+     * Its home must not be the shared server's (see {@link #privateCopy}): a build there would change that server too.
+     */
+    static KeycloakProcess start(Path home, List<String> arguments, int httpPort, int managementPort, Path log) {
         Path kcSh = home.resolve("bin/kc.sh");
         if (!Files.isExecutable(kcSh)) {
             throw new IllegalStateException(kcSh + " is missing: run `./mvnw verify` (its package phase unpacks Keycloak)");
         }
-        Path log = home.getParent().resolve("keycloak-it.log");
-        int http = freePort();
-        int management = freePort();
-        List<String> command = new ArrayList<>(List.of(kcSh.toString(), "start-dev",
-                "--http-port=" + http, "--http-management-port=" + management, "--health-enabled=true",
-                "--features=declarative-ui"));
-        command.addAll(databaseOptions());
+        List<String> command = new ArrayList<>(List.of(kcSh.toString()));
+        command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
         builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", "admin");
         KeycloakProcess server;
         try {
-            server = new KeycloakProcess(builder, builder.start(), http, management, log);
+            server = new KeycloakProcess(builder, builder.start(), httpPort, managementPort, log);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + kcSh, e);
         }
         server.awaitReady();
         return server;
+    }
+
+    /** The unpacked distribution the shared server runs from. */
+    static Path distribution() {
+        return Path.of(requiredProperty("keycloak.home")).toAbsolutePath();
+    }
+
+    /**
+     * A fresh copy of the distribution (providers included, data left out) beside it, named {@code name}, for servers
+     * started with other build options than the shared one: each build rewrites the distribution it runs in.
+     */
+    static Path privateCopy(String name) {
+        Path source = distribution();
+        Path target = source.resolveSibling(name);
+        try {
+            deleteTree(target);
+            try (Stream<Path> tree = Files.walk(source)) {
+                for (Path path : (Iterable<Path>) tree::iterator) {
+                    Path relative = source.relativize(path);
+                    if (!relative.startsWith("data")) {
+                        Files.copy(path, target.resolve(relative.toString()), StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + source + " to " + target, e);
+        }
+        return target;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> tree = Files.walk(root)) {
+            for (Path path : (Iterable<Path>) tree.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(path);
+            }
+        }
     }
 
     /** Whether the data outlives the process (a real database), so that a restart test means something. */
@@ -80,7 +133,15 @@ final class KeycloakProcess implements AutoCloseable {
 
     /** Stops Keycloak and starts it again on the same ports and database; the log is appended to. */
     synchronized void restart() {
+        restart(builder.command().subList(1, builder.command().size()));
+    }
+
+    /** Stops Keycloak and starts it again with other {@code kc.sh} arguments (the same ports); the log is appended to. */
+    synchronized void restart(List<String> arguments) {
         stop();
+        List<String> command = new ArrayList<>(List.of(builder.command().get(0)));
+        command.addAll(arguments);
+        builder.command(command);
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         try {
             process = builder.start();
@@ -130,7 +191,8 @@ final class KeycloakProcess implements AutoCloseable {
         }
     }
 
-    private static List<String> databaseOptions() {
+    /** The shared server's database options: {@code --db=dev-mem}, or PostgreSQL as {@code -Dit.db=postgres} names it. */
+    static List<String> databaseOptions() {
         String db = property("it.db", "dev-mem");
         if (!db.equals("postgres")) {
             return List.of("--db=" + db);
@@ -189,7 +251,7 @@ final class KeycloakProcess implements AutoCloseable {
         descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -202,7 +264,7 @@ final class KeycloakProcess implements AutoCloseable {
         return value == null || value.isBlank() ? fallback : value.trim();
     }
 
-    private static String requiredProperty(String name) {
+    static String requiredProperty(String name) {
         String value = property(name, null);
         if (value == null) {
             throw new IllegalStateException("system property " + name + " is not set (the dist POM passes it to the tests)");
