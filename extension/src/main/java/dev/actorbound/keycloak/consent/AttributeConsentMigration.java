@@ -75,7 +75,11 @@ final class AttributeConsentMigration {
 
     private static int move(KeycloakSession session, Holder holder) {
         RealmModel realm = session.realms().getRealm(holder.realmId());
-        UserModel user = realm == null ? null : session.users().getUserById(realm, holder.userId());
+        if (realm == null) {
+            return 0;
+        }
+        session.getContext().setRealm(realm); // user storage asks the context which realm it serves
+        UserModel user = session.users().getUserById(realm, holder.userId());
         if (user == null) {
             return 0;
         }
