@@ -87,6 +87,31 @@ final class KeycloakProcess implements AutoCloseable {
         return server;
     }
 
+    /**
+     * {@code kc.sh build} with {@code options} in {@code home}, so that servers can then {@code start --optimized} from
+     * it side by side: two servers building the same distribution at once would overwrite each other's build.
+     */
+    static void build(Path home, List<String> options, Path log) {
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "build"));
+        command.addAll(options);
+        try {
+            Process build = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            if (!build.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                build.destroyForcibly();
+                throw new IllegalStateException("kc.sh build did not finish within " + START_TIMEOUT.toSeconds() + " s; see " + log);
+            }
+            if (build.exitValue() != 0) {
+                throw new IllegalStateException("kc.sh build failed with status " + build.exitValue() + "; see " + log);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run kc.sh build in " + home, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while building " + home, e);
+        }
+    }
+
     /** The unpacked distribution the shared server runs from. */
     static Path distribution() {
         return Path.of(requiredProperty("keycloak.home")).toAbsolutePath();

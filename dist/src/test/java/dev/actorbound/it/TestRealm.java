@@ -160,6 +160,13 @@ public final class TestRealm implements AutoCloseable {
         return name;
     }
 
+    /** The same realm as another server of the same database (a cluster node) serves it. */
+    public TestRealm seenFrom(KeycloakServer other) {
+        TestRealm view = new TestRealm(other, name, agentRoleCreatedByExtension);
+        view.userIds.putAll(userIds);
+        return view;
+    }
+
     /** {@code http://localhost:<port>/realms/<name>}, the {@code iss} of the realm's tokens. */
     public String issuer() {
         return server.baseUrl() + "/realms/" + name;
