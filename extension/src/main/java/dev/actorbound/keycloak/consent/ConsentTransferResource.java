@@ -1,5 +1,6 @@
 package dev.actorbound.keycloak.consent;
 
+import dev.actorbound.keycloak.core.Agent;
 import dev.actorbound.keycloak.core.AgentConsent;
 import dev.actorbound.keycloak.core.AgentResolver;
 import dev.actorbound.keycloak.core.ConsentStore;
@@ -80,13 +81,14 @@ public final class ConsentTransferResource {
     /** The write for one entry, once every name in it is known; refuses the request otherwise. */
     private Runnable resolve(JpaConsentStore table, int index, ConsentTransfer entry) {
         String where = "Entry " + index + ": ";
-        if (entry == null || entry.scopes() == null || entry.scopes().size() > MAX_SCOPES
+        if (entry == null || entry.username() == null || entry.app() == null || entry.agent() == null
+                || entry.scopes() == null || entry.scopes().size() > MAX_SCOPES
                 || entry.scopes().stream().anyMatch(scope -> scope == null || scope.isBlank())) {
             throw refused(where + "needs username, app, agent and a list of at most " + MAX_SCOPES + " scope names.");
         }
-        UserModel user = entry.username() == null ? null : session.users().getUserByUsername(realm, entry.username());
-        ClientModel app = entry.app() == null ? null : realm.getClientByClientId(entry.app());
-        Optional<ClientModel> agent = new AgentResolver(session, realm).byClientId(entry.agent()).map(a -> a.client());
+        UserModel user = session.users().getUserByUsername(realm, entry.username());
+        ClientModel app = realm.getClientByClientId(entry.app());
+        Optional<ClientModel> agent = new AgentResolver(session, realm).byClientId(entry.agent()).map(Agent::client);
         if (user == null || app == null || agent.isEmpty()) {
             throw refused(where + (user == null ? "no user " + entry.username() : app == null ? "no client " + entry.app()
                     : "no agent " + entry.agent()) + " in this realm.");

@@ -21,9 +21,11 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
 /**
- * Keeps each consent as a signed user attribute {@code actorbound.consent.<app uuid>.<agent uuid>}. User
- * attributes need no schema, travel with realm export, survive restarts on every database and are deleted
- * with the user. A value whose signature, user, app or agent does not match counts as no consent.
+ * The store of release 0.1, deprecated: keeps each consent as a signed user attribute
+ * {@code actorbound.consent.<app uuid>.<agent uuid>}. Used only when chosen explicitly, and by
+ * {@link AttributeConsentMigration}, which reads these records once to move them into {@link JpaConsentStore}'s table.
+ * Attributes depend on the realm's HMAC key and on user-profile settings, which is why the table replaced them.
+ * A value whose signature, user, app or agent does not match counts as no consent.
  *
  * <p>Each agent a user consented to also gets a stock Keycloak consent on the agent's client (the <em>mirror</em>).
  * That is what makes the agent appear in the account console's Applications and in the admin console's
