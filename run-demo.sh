@@ -19,12 +19,15 @@ cat <<BANNER
   ----------------------------------
   Admin console  http://localhost:$PORT/admin        admin / admin
   Demo realm     demo    (http://localhost:$PORT/realms/demo/account)
-  Users          alice / alice    (roles reader, writer)
-                 bob / bob        (role reader)
+  Users          alice / alice    (roles reader, writer: plans and books)
+                 bob / bob        (role reader: plans, cannot book)
+                 carol / carol    (no trip roles)
   App            travel-planner   public client, PKCE S256, redirect http://localhost:8089/*
                  travel-backend   / backend-secret
-  Agents         planner-agent    / planner-secret   "Trip Planner"  (may use: reader)
+  Agents         planner-agent    / planner-secret   "Trip Planner"  (may use: reader, writer; hands off to booking-agent)
                  booking-agent    / booking-secret   "Booking Agent" (may use: writer)
+  APIs           travel-api       / travel-api-secret   resource http://localhost:8090/mcp (the demo API)
+                 calendar-api     / calendar-api-secret resource http://localhost:8091/calendar
   Not an agent   not-an-agent     / plain-secret
   Agents page    admin console → realm demo → Agents
   My agents      http://localhost:$PORT/realms/demo/actorbound/my-agents   (what a user allowed, with Revoke)

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -18,7 +16,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * A user revokes an agent where Keycloak users already look: the account console's Applications page lists the
  * agent by its name, and "Remove access" there revokes it for every app, at once.
  */
-@ExtendWith(KeycloakServer.class)
+@WithRealms
 class AccountConsoleRevokeBrowserIT {
 
 
@@ -26,23 +24,16 @@ class AccountConsoleRevokeBrowserIT {
     private static Delegations flow;
 
     @BeforeAll
-    static void createRealm(KeycloakServer server) {
-        realm = TestRealm.create(server);
+    static void createRealm(TestRealm fresh) {
+        realm = fresh;
         flow = new Delegations(realm);
         realm.addResourceServer();
-    }
-
-    @AfterAll
-    static void deleteRealm() {
-        if (realm != null) {
-            realm.close();
-        }
     }
 
 
     @Test
     void removeAccessInTheAccountConsoleRevokesTheAgent() {
-        OAuth.TokenResponse issued = flow.redeem(flow.delegatedCode(TestRealm.PLANNER), flow.actorToken(TestRealm.PLANNER));
+        OAuth.TokenResponse issued = flow.redeem(flow.delegatedCode(TestClients.PLANNER), flow.actorToken(TestClients.PLANNER));
         assertThat(issued.status()).as(issued.toString()).isEqualTo(200);
         assertThat(realm.isActive(issued.accessToken())).isTrue();
 
@@ -51,12 +42,12 @@ class AccountConsoleRevokeBrowserIT {
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
             browser.loginAt(realm.server().baseUrl() + "/realms/" + realm.name() + "/account/applications",
                     TestRealm.ALICE, TestRealm.ALICE_PASSWORD);
-            By toggle = By.id("toggle-" + TestRealm.PLANNER);
+            By toggle = By.id("toggle-" + TestClients.PLANNER);
             wait.until(ExpectedConditions.elementToBeClickable(toggle));
             assertThat(driver.findElement(By.id("applications-list")).getText()).contains("Trip Planner");
 
             driver.findElement(toggle).click();
-            By details = By.id("content-" + TestRealm.PLANNER);
+            By details = By.id("content-" + TestClients.PLANNER);
             wait.until(ExpectedConditions.visibilityOfElementLocated(details));
             browser.screenshot(Path.of("target/screenshots/account-applications.png"));
             driver.findElement(details).findElement(By.xpath(".//button[normalize-space()='Remove access']")).click();
@@ -67,9 +58,9 @@ class AccountConsoleRevokeBrowserIT {
 
         assertThat(realm.isActive(issued.accessToken())).as("a token issued under the removed consent").isFalse();
         assertThat(realm.storedConsents(TestRealm.ALICE)).isEmpty();
-        HttpLogin.Outcome next = flow.authorize(OAuth.Pkce.s256(), java.util.Map.of("requested_actor", TestRealm.PLANNER), null);
+        HttpLogin.Outcome next = flow.authorize(OAuth.Pkce.s256(), java.util.Map.of("requested_actor", TestClients.PLANNER), null);
         assertThat(next.isConsentPage()).as("the next login asks again: %s", next).isTrue();
         assertThat(realm.admin().events(realm.name(), "REVOKE_GRANT").get(0).path("details").path("revoked_client").asText())
-                .isEqualTo(TestRealm.PLANNER);
+                .isEqualTo(TestClients.PLANNER);
     }
 }

@@ -10,10 +10,8 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jwt.JWTClaimsSet;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -24,25 +22,17 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * code redeemed with the agent's actor token, the token verified with Nimbus against the realm's JWKS, read back
  * through introspection, and recorded in the events.
  */
-@ExtendWith(KeycloakServer.class)
+@WithRealms
 class ActorBoundCodeFlowBrowserIT {
-
 
     private static TestRealm realm;
     private static Delegations flow;
 
     @BeforeAll
-    static void createRealm(KeycloakServer server) {
-        realm = TestRealm.create(server);
+    static void createRealm(TestRealm fresh) {
+        realm = fresh;
         flow = new Delegations(realm);
         realm.addResourceServer();
-    }
-
-    @AfterAll
-    static void deleteRealm() {
-        if (realm != null) {
-            realm.close();
-        }
     }
 
     @Test
@@ -50,7 +40,7 @@ class ActorBoundCodeFlowBrowserIT {
         OAuth.Pkce pkce = OAuth.Pkce.s256();
         Map<String, String> callback;
         try (Browser browser = Browser.open()) {
-            browser.loginAt(flow.authorizeUrl(pkce, Map.of("requested_actor", TestRealm.PLANNER)),
+            browser.loginAt(flow.authorizeUrl(pkce, Map.of("requested_actor", TestClients.PLANNER)),
                     TestRealm.ALICE, TestRealm.ALICE_PASSWORD);
             WebDriver driver = browser.driver();
             new WebDriverWait(driver, java.time.Duration.ofSeconds(20))
@@ -69,54 +59,54 @@ class ActorBoundCodeFlowBrowserIT {
         assertThat(callback).containsEntry("state", Delegations.STATE).containsKey("code").doesNotContainKey("error");
 
         OAuth.TokenResponse response = flow.redeem(new Delegations.Code(callback.get("code"), pkce),
-                flow.actorToken(TestRealm.PLANNER));
+                flow.actorToken(TestClients.PLANNER));
 
         assertThat(response.status()).as(response.toString()).isEqualTo(200);
         assertThat(response.refreshToken()).as("no refresh token for a delegated code").isNull();
         assertThat(response.body().path("expires_in").asInt()).isBetween(1, 300);
-        String plannerSa = realm.agentServiceAccountId(TestRealm.PLANNER);
+        String plannerSa = realm.agentServiceAccountId(TestClients.PLANNER);
         JWTClaimsSet claims = Jwt.verify(response.accessToken(), realm);
         assertThat(claims.getIssuer()).isEqualTo(realm.issuer());
         assertThat(claims.getSubject()).isEqualTo(realm.userId(TestRealm.ALICE));
-        assertThat(claims.getStringClaim("azp")).isEqualTo(TestRealm.APP);
-        assertThat(claims.getStringClaim("client_id")).isEqualTo(TestRealm.APP);
-        assertThat(claims.getAudience()).contains(TestRealm.RESOURCE_SERVER);
+        assertThat(claims.getStringClaim("azp")).isEqualTo(TestClients.APP);
+        assertThat(claims.getStringClaim("client_id")).isEqualTo(TestClients.APP);
+        assertThat(claims.getAudience()).contains(TestClients.CALENDAR_API);
         assertThat(claims.getExpirationTime()).isAfter(java.util.Date.from(Instant.now()));
         assertThat(claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()).isLessThanOrEqualTo(300_000L);
-        assertThat(claims.getJSONObjectClaim("act")).isEqualTo(Map.of("sub", plannerSa, "client_id", TestRealm.PLANNER));
+        assertThat(claims.getJSONObjectClaim("act")).isEqualTo(Map.of("sub", plannerSa, "client_id", TestClients.PLANNER));
         assertThat(realmRoles(claims)).as("agent's roles ∩ alice's roles").containsExactly("reader");
 
         JsonNode introspection = realm.introspect(response.accessToken());
         assertThat(introspection.path("active").asBoolean()).isTrue();
         assertThat(introspection.path("sub").asText()).isEqualTo(realm.userId(TestRealm.ALICE));
         assertThat(introspection.path("act").path("sub").asText()).isEqualTo(plannerSa);
-        assertThat(introspection.path("act").path("client_id").asText()).isEqualTo(TestRealm.PLANNER);
+        assertThat(introspection.path("act").path("client_id").asText()).isEqualTo(TestClients.PLANNER);
 
         ObjectNode event = realm.admin().events(realm.name(), "CODE_TO_TOKEN").get(0);
-        assertThat(event.path("clientId").asText()).isEqualTo(TestRealm.APP);
+        assertThat(event.path("clientId").asText()).isEqualTo(TestClients.APP);
         assertThat(event.path("userId").asText()).isEqualTo(realm.userId(TestRealm.ALICE));
-        assertThat(event.path("details").path("actor").asText()).isEqualTo(TestRealm.PLANNER);
-        assertThat(event.path("details").path("actor_chain").asText()).isEqualTo(TestRealm.PLANNER);
+        assertThat(event.path("details").path("actor").asText()).isEqualTo(TestClients.PLANNER);
+        assertThat(event.path("details").path("actor_chain").asText()).isEqualTo(TestClients.PLANNER);
         assertThat(event.path("details").path("granted_roles").asText()).isEqualTo("reader");
-        assertThat(Exchanges.words(event.path("details").path("audience").asText())).contains(TestRealm.RESOURCE_SERVER);
-        assertThat(flow.event("GRANT_CONSENT", "").path("details").path("actor").asText()).isEqualTo(TestRealm.PLANNER);
+        assertThat(Exchanges.words(event.path("details").path("audience").asText())).contains(TestClients.CALENDAR_API);
+        assertThat(flow.event("GRANT_CONSENT", "").path("details").path("actor").asText()).isEqualTo(TestClients.PLANNER);
         assertThat(event.toString()).doesNotContain(response.accessToken());
     }
 
     @Test
     void introspectionTurnsInactiveWhenTheAgentIsDisabled() {
-        OAuth.TokenResponse response = flow.redeem(flow.delegatedCode(TestRealm.BOOKING), flow.actorToken(TestRealm.BOOKING));
+        OAuth.TokenResponse response = flow.redeem(flow.delegatedCode(TestClients.BOOKING), flow.actorToken(TestClients.BOOKING));
         assertThat(response.status()).as(response.toString()).isEqualTo(200);
         assertThat(realm.introspect(response.accessToken())
                 .path("active").asBoolean()).isTrue();
 
-        realm.admin().updateClient(realm.name(), TestRealm.BOOKING, c -> c.put("enabled", false));
+        realm.admin().updateClient(realm.name(), TestClients.BOOKING, c -> c.put("enabled", false));
         try {
             JsonNode after = realm.introspect(response.accessToken());
             assertThat(after.path("active").asBoolean()).isFalse();
             assertThat(after.has("act")).isFalse();
         } finally {
-            realm.admin().updateClient(realm.name(), TestRealm.BOOKING, c -> c.put("enabled", true));
+            realm.admin().updateClient(realm.name(), TestClients.BOOKING, c -> c.put("enabled", true));
         }
     }
 

@@ -1,20 +1,21 @@
 package dev.actorbound.it;
 
-import static dev.actorbound.it.TestRealm.BOOKING;
-import static dev.actorbound.it.TestRealm.NOT_AN_AGENT;
-import static dev.actorbound.it.TestRealm.PLANNER;
+import static dev.actorbound.it.TestClients.BOOKING;
+import static dev.actorbound.it.TestClients.NOT_AN_AGENT;
+import static dev.actorbound.it.TestClients.PLANNER;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.actorbound.keycloak.core.ActorTokenAudience;
+import dev.actorbound.keycloak.core.ActorboundErrors;
+import dev.actorbound.keycloak.core.AgentAttributes;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jwt.JWTClaimsSet;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Actor tokens the app cannot replay. The agent hands its actor token to the app; with {@code scope=actorbound-actor}
@@ -24,11 +25,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>Two realms: one with the defaults (the switch off) and a strict one (the switch on).
  */
-@ExtendWith(KeycloakServer.class)
+@WithRealms
 class ActorTokenAudienceIT {
 
-    private static final String SCOPE = "actorbound-actor";
-    private static final String SWITCH = "actorbound.actor-token-audience-required";
+    private static final String SCOPE = ActorTokenAudience.SCOPE;
+    private static final String SWITCH = ActorTokenAudience.REQUIRED_ATTRIBUTE;
     private static final String UNRESTRICTED =
             "actor_token must be restricted to this realm's token endpoint: request it with scope=" + SCOPE;
     private static final String NOT_A_USER = "subject_token is a client's own token, not a user's";
@@ -39,24 +40,15 @@ class ActorTokenAudienceIT {
     private static Exchanges strictEx;
 
     @BeforeAll
-    static void createRealms(KeycloakServer server) {
-        realm = TestRealm.create(server);
+    static void createRealms(TestRealm main, TestRealm strictRealm) {
+        realm = main;
         ex = Exchanges.setUp(realm);
-        strict = TestRealm.create(server);
+        strict = strictRealm;
         strictEx = Exchanges.setUp(strict);
-        strict.admin().updateClient(strict.name(), PLANNER, c -> c.with("attributes").put("actorbound.refresh-allowed", "true"));
+        strict.admin().updateClient(strict.name(), PLANNER, c -> c.with("attributes").put(AgentAttributes.REFRESH_ALLOWED, "true"));
         ObjectNode representation = (ObjectNode) strict.admin().get("/realms/" + strict.name()).body();
         representation.with("attributes").put(SWITCH, "true");
         assertThat(strict.admin().put("/realms/" + strict.name(), representation).ok()).isTrue();
-    }
-
-    @AfterAll
-    static void deleteRealms() {
-        for (TestRealm r : new TestRealm[] {realm, strict}) {
-            if (r != null) {
-                r.close();
-            }
-        }
     }
 
     // ---- the scope ----
@@ -65,7 +57,7 @@ class ActorTokenAudienceIT {
     void theActorScopeMakesTheTokenEndpointTheOnlyAudience() throws Exception {
         // booking-agent's tokens carry booking-api through an audience mapper (Exchanges.setUp): booking-api takes them.
         String plain = strictEx.ownToken(BOOKING);
-        assertThat(Jwt.verify(plain, strict).getAudience()).contains(Exchanges.BOOKING_API);
+        assertThat(Jwt.verify(plain, strict).getAudience()).contains(TestClients.BOOKING_API);
         assertThat(introspectedByBookingApi(plain).path("active").asBoolean()).isTrue();
 
         String restricted = restrictedToken(strict, BOOKING);
@@ -88,7 +80,7 @@ class ActorTokenAudienceIT {
                 "roles", Map.of("realm", List.of(Map.of("name", TestRealm.AGENT_ROLE))),
                 "clients", List.of(Map.of("clientId", agent, "secret", "imported-secret", "publicClient", false,
                         "serviceAccountsEnabled", true, "standardFlowEnabled", false, "fullScopeAllowed", false,
-                        "attributes", Map.of("actorbound.agent", "true"))),
+                        "attributes", Map.of(AgentAttributes.AGENT_MARKER, "true"))),
                 "users", List.of(Map.of("username", "service-account-" + agent, "enabled", true,
                         "serviceAccountClientId", agent, "realmRoles", List.of(TestRealm.AGENT_ROLE)))));
         try {
@@ -110,7 +102,7 @@ class ActorTokenAudienceIT {
         Delegations flow = strictEx.flow();
 
         flow.assertRefused(flow.redeem(flow.delegatedCode(PLANNER), flow.actorToken(PLANNER)), "invalid_grant",
-                UNRESTRICTED, "actor_token_audience", PLANNER);
+                UNRESTRICTED, ActorboundErrors.ACTOR_TOKEN_AUDIENCE, PLANNER);
 
         OAuth.TokenResponse response = flow.redeem(flow.delegatedCode(PLANNER), restrictedToken(strict, PLANNER));
         assertThat(response.status()).as(response.toString()).isEqualTo(200);
@@ -132,7 +124,7 @@ class ActorTokenAudienceIT {
         assertThat(refused.body().has("access_token")).isFalse();
         assertThat(refused.body().has("refresh_token")).isFalse();
         ObjectNode event = errorEvent(strict, "REFRESH_TOKEN_ERROR", UNRESTRICTED);
-        assertThat(event.path("error").asText()).isEqualTo("actor_token_audience");
+        assertThat(event.path("error").asText()).isEqualTo(ActorboundErrors.ACTOR_TOKEN_AUDIENCE);
         assertThat(event.path("details").path("actor").asText()).isEqualTo(PLANNER);
 
         OAuth.TokenResponse refreshed = flow.refresh(tokens.refreshToken(), restrictedToken(strict, PLANNER));
@@ -148,7 +140,7 @@ class ActorTokenAudienceIT {
 
         strictEx.assertRefused(strictEx.exchange(BOOKING, hop1.accessToken(), strictEx.ownToken(BOOKING), Map.of()),
                 "invalid_grant", UNRESTRICTED);
-        assertThat(errorEvent(strict, "TOKEN_EXCHANGE_ERROR", UNRESTRICTED).path("error").asText()).isEqualTo("actor_token_audience");
+        assertThat(errorEvent(strict, "TOKEN_EXCHANGE_ERROR", UNRESTRICTED).path("error").asText()).isEqualTo(ActorboundErrors.ACTOR_TOKEN_AUDIENCE);
 
         strictEx.assertIssued(strictEx.exchange(BOOKING, hop1.accessToken(), restrictedToken(strict, BOOKING), Map.of()),
                 hop1.accessToken(), "booking-agent<planner-agent");
@@ -175,7 +167,7 @@ class ActorTokenAudienceIT {
         ex.assertRefused(ex.exchange(BOOKING, restricted), "invalid_grant", NOT_A_USER);
         ex.assertRefused(ex.exchange(PLANNER, restricted), "invalid_grant", NOT_A_USER);
         ex.assertRefused(ex.exchange(PLANNER, plain), "invalid_grant", NOT_A_USER);
-        assertThat(errorEvent(realm, "TOKEN_EXCHANGE_ERROR", NOT_A_USER).path("error").asText()).isEqualTo("service_account_subject");
+        assertThat(errorEvent(realm, "TOKEN_EXCHANGE_ERROR", NOT_A_USER).path("error").asText()).isEqualTo(ActorboundErrors.SERVICE_ACCOUNT_SUBJECT);
         // A client that is not an agent (the app the token was handed to) cannot exchange it at all.
         ex.assertRefused(ex.exchange(NOT_AN_AGENT, restricted, restricted, Map.of()), "unauthorized_client",
                 "the requesting client is not an agent");
@@ -186,13 +178,13 @@ class ActorTokenAudienceIT {
     /** The agent's own token asked with {@code scope=actorbound-actor}. */
     private static String restrictedToken(TestRealm in, String agent) {
         OAuth.TokenResponse response = in.oauth().token(in.name(), Map.of("grant_type", "client_credentials", "scope", SCOPE),
-                agent, Delegations.SECRETS.get(agent));
+                agent, TestClients.secretOf(agent));
         assertThat(response.status()).as("client_credentials with scope=%s for %s: %s", SCOPE, agent, response).isEqualTo(200);
         return response.accessToken();
     }
 
     private static JsonNode introspectedByBookingApi(String token) {
-        return strict.oauth().introspect(strict.name(), token, Exchanges.BOOKING_API, Exchanges.BOOKING_API_SECRET);
+        return strict.oauth().introspect(strict.name(), token, TestClients.BOOKING_API, TestClients.BOOKING_API_SECRET);
     }
 
     private static String tokenEndpoint(TestRealm in) {

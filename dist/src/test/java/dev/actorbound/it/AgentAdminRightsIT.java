@@ -3,15 +3,14 @@ package dev.actorbound.it;
 import static dev.actorbound.it.AgentsPage.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.actorbound.keycloak.core.AgentAttributes;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Who may configure and create agents. Changing an agent through the Agents page needs exactly the right that
@@ -19,12 +18,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * that one client), although Keycloak lets any {@code manage-realm} admin write page components. And mapping the
  * {@code ai-agent} role, which {@code manage-users} admins may do, does not make a client an agent on its own.
  */
-@ExtendWith(KeycloakServer.class)
+@WithRealms
 class AgentAdminRightsIT {
 
     private static final Map<String, String> TEST_REALM_DEFAULTS =
-            Map.of("actorbound.allowed-clients", TestRealm.APP + "," + TestRealm.BACKEND);
-    private static final String FORBIDDEN_PLANNER = forbidden(TestRealm.PLANNER);
+            Map.of(AgentAttributes.ALLOWED_CLIENTS, TestClients.APP + "," + TestClients.BACKEND);
+    private static final String FORBIDDEN_PLANNER = forbidden(TestClients.PLANNER);
 
     private static TestRealm realm;
     private static AgentsPage page;
@@ -39,31 +38,24 @@ class AgentAdminRightsIT {
     private static Admin userAdmin;
 
     @BeforeAll
-    static void createRealm(KeycloakServer server) {
-        realm = TestRealm.create(server);
+    static void createRealm(TestRealm fresh) {
+        realm = fresh;
         page = new AgentsPage(realm);
         flow = new Delegations(realm);
         realmAdmin = realm.createAdmin("realm-admin", "manage-realm", "view-clients");
         clientAdmin = realm.createAdmin("client-admin", "manage-realm", "manage-clients");
         plannerAdmin = realm.createAdmin("planner-admin", "manage-realm");
         userAdmin = realm.createAdmin("user-admin", "manage-users");
-        FineGrainedPermissions.enable(realm).allowToManageClient(realm.userId("planner-admin"), TestRealm.PLANNER);
-    }
-
-    @AfterAll
-    static void deleteRealm() {
-        if (realm != null) {
-            realm.close();
-        }
+        FineGrainedPermissions.enable(realm).allowToManageClient(realm.userId("planner-admin"), TestClients.PLANNER);
     }
 
     @AfterEach
     void restoreAgents() {
         page.clear();
-        for (String agent : List.of(TestRealm.PLANNER, TestRealm.BOOKING)) {
+        for (String agent : List.of(TestClients.PLANNER, TestClients.BOOKING)) {
             realm.admin().updateClient(realm.name(), agent, c -> {
                 ObjectNode attributes = c.with("attributes");
-                List.of("actorbound.delegates", "actorbound.max-chain-depth", "actorbound.refresh-allowed",
+                List.of(AgentAttributes.DELEGATES, AgentAttributes.MAX_CHAIN_DEPTH, AgentAttributes.REFRESH_ALLOWED,
                         "access.token.lifespan").forEach(attributes::remove);
                 TEST_REALM_DEFAULTS.forEach(attributes::put);
             });
@@ -78,47 +70,47 @@ class AgentAdminRightsIT {
 
     @Test
     void realmAdminMayNotEditTheAgentClientThroughAdminRest() {
-        assertThat(saveClientAs(realmAdmin, TestRealm.PLANNER)).isEqualTo(403);
+        assertThat(saveClientAs(realmAdmin, TestClients.PLANNER)).isEqualTo(403);
     }
 
     @Test
     void realmAdminMayNotCreateAnEntry() {
-        Admin.Response refused = page.as(realmAdmin).create(entry(TestRealm.PLANNER, "allowedClients", TestRealm.BACKEND,
+        Admin.Response refused = page.as(realmAdmin).create(entry(TestClients.PLANNER, "allowedClients", TestClients.BACKEND,
                 "refreshAllowed", "true"));
 
         assertRefused(refused, FORBIDDEN_PLANNER);
         assertThat(page.entries()).isEmpty();
-        assertThat(page.agentAttributes(TestRealm.PLANNER)).containsExactlyInAnyOrderEntriesOf(TEST_REALM_DEFAULTS);
-        assertThat(flow.authorize(Map.of("requested_actor", TestRealm.PLANNER)).code()).as("the app is still accepted")
+        assertThat(page.agentAttributes(TestClients.PLANNER)).containsExactlyInAnyOrderEntriesOf(TEST_REALM_DEFAULTS);
+        assertThat(flow.authorize(Map.of("requested_actor", TestClients.PLANNER)).code()).as("the app is still accepted")
                 .isNotBlank();
     }
 
     @Test
     void realmAdminMayNotUpdateAnEntryNorMoveItToAnotherAgent() {
-        String id = page.create(entry(TestRealm.PLANNER, "allowedClients", TestRealm.APP + "|" + TestRealm.BACKEND)).createdId();
-        Map<String, String> saved = page.agentAttributes(TestRealm.PLANNER);
+        String id = page.create(entry(TestClients.PLANNER, "allowedClients", TestClients.APP + "|" + TestClients.BACKEND)).createdId();
+        Map<String, String> saved = page.agentAttributes(TestClients.PLANNER);
 
-        Admin.Response updated = page.as(realmAdmin).update(id, entry(TestRealm.PLANNER, "allowedClients", TestRealm.BACKEND));
-        Admin.Response moved = page.as(realmAdmin).update(id, entry(TestRealm.BOOKING, "allowedClients", TestRealm.BACKEND));
+        Admin.Response updated = page.as(realmAdmin).update(id, entry(TestClients.PLANNER, "allowedClients", TestClients.BACKEND));
+        Admin.Response moved = page.as(realmAdmin).update(id, entry(TestClients.BOOKING, "allowedClients", TestClients.BACKEND));
 
         assertRefused(updated, FORBIDDEN_PLANNER);
-        assertRefused(moved, forbidden(TestRealm.BOOKING));
+        assertRefused(moved, forbidden(TestClients.BOOKING));
         assertThat(page.entries()).singleElement().satisfies(entry -> assertThat(entry.path("config").path("agent").path(0)
-                .asText()).isEqualTo(TestRealm.PLANNER));
-        assertThat(page.agentAttributes(TestRealm.BOOKING)).containsExactlyInAnyOrderEntriesOf(TEST_REALM_DEFAULTS);
-        assertThat(page.agentAttributes(TestRealm.PLANNER)).containsExactlyInAnyOrderEntriesOf(saved);
-        assertThat(flow.authorize(Map.of("requested_actor", TestRealm.PLANNER)).code()).isNotBlank();
+                .asText()).isEqualTo(TestClients.PLANNER));
+        assertThat(page.agentAttributes(TestClients.BOOKING)).containsExactlyInAnyOrderEntriesOf(TEST_REALM_DEFAULTS);
+        assertThat(page.agentAttributes(TestClients.PLANNER)).containsExactlyInAnyOrderEntriesOf(saved);
+        assertThat(flow.authorize(Map.of("requested_actor", TestClients.PLANNER)).code()).isNotBlank();
     }
 
     @Test
     void realmAdminMayNotDeleteAnEntry() {
-        String id = page.create(entry(TestRealm.PLANNER, "allowedClients", TestRealm.BACKEND)).createdId();
+        String id = page.create(entry(TestClients.PLANNER, "allowedClients", TestClients.BACKEND)).createdId();
 
         assertRefused(page.as(realmAdmin).delete(id), FORBIDDEN_PLANNER);
 
         assertThat(page.entries()).hasSize(1);
-        assertThat(page.agentAttributes(TestRealm.PLANNER)).containsEntry("actorbound.allowed-clients", TestRealm.BACKEND);
-        flow.assertAuthorizationRefused(flow.authorize(Map.of("requested_actor", TestRealm.PLANNER)),
+        assertThat(page.agentAttributes(TestClients.PLANNER)).containsEntry(AgentAttributes.ALLOWED_CLIENTS, TestClients.BACKEND);
+        flow.assertAuthorizationRefused(flow.authorize(Map.of("requested_actor", TestClients.PLANNER)),
                 "unauthorized_client", AgentsPage.NOT_ACCEPTED);
     }
 
@@ -126,39 +118,39 @@ class AgentAdminRightsIT {
     void clientAdminMayCreateUpdateAndDeleteEntries() {
         AgentsPage asClientAdmin = page.as(clientAdmin);
 
-        Admin.Response created = asClientAdmin.create(entry(TestRealm.PLANNER, "allowedClients", TestRealm.BACKEND));
+        Admin.Response created = asClientAdmin.create(entry(TestClients.PLANNER, "allowedClients", TestClients.BACKEND));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        assertThat(page.agentAttributes(TestRealm.PLANNER)).containsEntry("actorbound.allowed-clients", TestRealm.BACKEND);
+        assertThat(page.agentAttributes(TestClients.PLANNER)).containsEntry(AgentAttributes.ALLOWED_CLIENTS, TestClients.BACKEND);
 
-        Admin.Response moved = asClientAdmin.update(created.createdId(), entry(TestRealm.BOOKING, "allowedClients", TestRealm.APP));
+        Admin.Response moved = asClientAdmin.update(created.createdId(), entry(TestClients.BOOKING, "allowedClients", TestClients.APP));
         assertThat(moved.status()).as(moved.toString()).isEqualTo(204);
-        assertThat(page.agentAttributes(TestRealm.PLANNER)).isEmpty();
-        assertThat(page.agentAttributes(TestRealm.BOOKING)).containsEntry("actorbound.allowed-clients", TestRealm.APP);
+        assertThat(page.agentAttributes(TestClients.PLANNER)).isEmpty();
+        assertThat(page.agentAttributes(TestClients.BOOKING)).containsEntry(AgentAttributes.ALLOWED_CLIENTS, TestClients.APP);
 
         assertThat(asClientAdmin.delete(created.createdId()).status()).isEqualTo(204);
         assertThat(page.entries()).isEmpty();
-        assertThat(page.agentAttributes(TestRealm.BOOKING)).isEmpty();
+        assertThat(page.agentAttributes(TestClients.BOOKING)).isEmpty();
     }
 
     /** The page follows the same fine-grained permission (admin permissions v2) that admin REST follows. */
     @Test
     void adminAllowedToManageOneClientMayOnlyChangeThatAgent() {
-        assertThat(saveClientAs(plannerAdmin, TestRealm.PLANNER)).as("admin REST: planner-agent").isEqualTo(204);
-        assertThat(saveClientAs(plannerAdmin, TestRealm.BOOKING)).as("admin REST: booking-agent").isEqualTo(403);
+        assertThat(saveClientAs(plannerAdmin, TestClients.PLANNER)).as("admin REST: planner-agent").isEqualTo(204);
+        assertThat(saveClientAs(plannerAdmin, TestClients.BOOKING)).as("admin REST: booking-agent").isEqualTo(403);
         AgentsPage asPlannerAdmin = page.as(plannerAdmin);
 
-        Admin.Response own = asPlannerAdmin.create(entry(TestRealm.PLANNER, "allowedClients", TestRealm.BACKEND));
+        Admin.Response own = asPlannerAdmin.create(entry(TestClients.PLANNER, "allowedClients", TestClients.BACKEND));
         assertThat(own.status()).as(own.toString()).isEqualTo(201);
-        assertThat(page.agentAttributes(TestRealm.PLANNER)).containsEntry("actorbound.allowed-clients", TestRealm.BACKEND);
+        assertThat(page.agentAttributes(TestClients.PLANNER)).containsEntry(AgentAttributes.ALLOWED_CLIENTS, TestClients.BACKEND);
 
-        Admin.Response other = asPlannerAdmin.create(entry(TestRealm.BOOKING, "allowedClients", TestRealm.BACKEND));
-        Admin.Response moved = asPlannerAdmin.update(own.createdId(), entry(TestRealm.BOOKING, "allowedClients", TestRealm.BACKEND));
+        Admin.Response other = asPlannerAdmin.create(entry(TestClients.BOOKING, "allowedClients", TestClients.BACKEND));
+        Admin.Response moved = asPlannerAdmin.update(own.createdId(), entry(TestClients.BOOKING, "allowedClients", TestClients.BACKEND));
 
-        assertRefused(other, forbidden(TestRealm.BOOKING));
-        assertRefused(moved, forbidden(TestRealm.BOOKING));
-        assertThat(page.agentAttributes(TestRealm.BOOKING)).containsExactlyInAnyOrderEntriesOf(TEST_REALM_DEFAULTS);
+        assertRefused(other, forbidden(TestClients.BOOKING));
+        assertRefused(moved, forbidden(TestClients.BOOKING));
+        assertThat(page.agentAttributes(TestClients.BOOKING)).containsExactlyInAnyOrderEntriesOf(TEST_REALM_DEFAULTS);
         assertThat(asPlannerAdmin.delete(own.createdId()).status()).isEqualTo(204);
-        assertThat(page.agentAttributes(TestRealm.PLANNER)).isEmpty();
+        assertThat(page.agentAttributes(TestClients.PLANNER)).isEmpty();
     }
 
     /**
@@ -168,8 +160,8 @@ class AgentAdminRightsIT {
      */
     @Test
     void userAdminAloneCannotTurnAClientIntoAnAgent() {
-        String serviceAccount = realm.agentServiceAccountId(TestRealm.NOT_AN_AGENT);
-        realm.admin().updateClient(realm.name(), TestRealm.NOT_AN_AGENT, c -> c.put("fullScopeAllowed", false));
+        String serviceAccount = realm.agentServiceAccountId(TestClients.NOT_AN_AGENT);
+        realm.admin().updateClient(realm.name(), TestClients.NOT_AN_AGENT, c -> c.put("fullScopeAllowed", false));
         try {
             assertThat(userAdmin.post("/realms/" + realm.name() + "/users/" + serviceAccount + "/role-mappings/realm",
                     List.of(realm.admin().get("/realms/" + realm.name() + "/roles/" + TestRealm.AGENT_ROLE).body()))
@@ -177,17 +169,17 @@ class AgentAdminRightsIT {
             realm.admin().clearEvents(realm.name());
 
             ObjectNode event = flow.assertAuthorizationRefused(
-                    flow.authorize(Map.of("requested_actor", TestRealm.NOT_AN_AGENT)), "invalid_request", "unknown agent");
+                    flow.authorize(Map.of("requested_actor", TestClients.NOT_AN_AGENT)), "invalid_request", "unknown agent");
             assertThat(event.path("error").asText()).isEqualTo("invalid_request");
             assertThat(event.path("details").path("reason").asText()).isEqualTo("unknown agent");
 
-            assertThat(page.as(clientAdmin).create(entry(TestRealm.NOT_AN_AGENT)).status()).isEqualTo(201);
-            assertThat(page.isMarkedAsAgent(TestRealm.NOT_AN_AGENT)).isTrue();
-            assertThat(flow.authorize(Map.of("requested_actor", TestRealm.NOT_AN_AGENT)).code())
+            assertThat(page.as(clientAdmin).create(entry(TestClients.NOT_AN_AGENT)).status()).isEqualTo(201);
+            assertThat(page.isMarkedAsAgent(TestClients.NOT_AN_AGENT)).isTrue();
+            assertThat(flow.authorize(Map.of("requested_actor", TestClients.NOT_AN_AGENT)).code())
                     .as("role and marker together make an agent").isNotBlank();
         } finally {
             page.clear();
-            realm.admin().updateClient(realm.name(), TestRealm.NOT_AN_AGENT, c -> {
+            realm.admin().updateClient(realm.name(), TestClients.NOT_AN_AGENT, c -> {
                 c.put("fullScopeAllowed", true);
                 c.with("attributes").remove(TestRealm.AGENT_MARKER);
             });

@@ -2,15 +2,14 @@ package dev.actorbound.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.actorbound.keycloak.core.AgentAttributes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -23,7 +22,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * the page refuses the entry. Also the stock screen that gives a client's service account the agent role.
  * Screenshots land in {@code target/screenshots/} for the README.
  */
-@ExtendWith(KeycloakServer.class)
+@WithRealms
 class AgentsPageBrowserIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -33,16 +32,9 @@ class AgentsPageBrowserIT {
     private static Delegations flow;
 
     @BeforeAll
-    static void createRealm(KeycloakServer server) {
-        realm = TestRealm.create(server);
+    static void createRealm(TestRealm fresh) {
+        realm = fresh;
         flow = new Delegations(realm);
-    }
-
-    @AfterAll
-    static void deleteRealm() {
-        if (realm != null) {
-            realm.close();
-        }
     }
 
     @Test
@@ -50,23 +42,23 @@ class AgentsPageBrowserIT {
         try (Browser browser = Browser.open()) {
             WebDriver driver = browser.driver();
             openNewAgentForm(browser);
-            type(driver, "agent", TestRealm.PLANNER);
-            type(driver, "allowedClients0", TestRealm.BACKEND);
+            type(driver, "agent", TestClients.PLANNER);
+            type(driver, "allowedClients0", TestClients.BACKEND);
             browser.screenshot(SCREENSHOTS.resolve("agents-page-form.png"));
             click(driver, By.cssSelector("[data-testid='save']"));
             visible(driver, By.xpath("//*[contains(@class,'pf-v5-c-alert__title') and contains(., 'Saved successfully')]"));
 
             click(driver, By.linkText("Agents"));
-            WebElement row = visible(driver, By.linkText(TestRealm.PLANNER));
-            assertThat(row.findElement(By.xpath("ancestor::tr")).getText()).contains(TestRealm.BACKEND);
+            WebElement row = visible(driver, By.linkText(TestClients.PLANNER));
+            assertThat(row.findElement(By.xpath("ancestor::tr")).getText()).contains(TestClients.BACKEND);
             browser.screenshot(SCREENSHOTS.resolve("agents-page-list.png"));
         }
 
-        assertThat(realm.admin().clientAttributes(realm.name(), TestRealm.PLANNER).path("actorbound.allowed-clients").asText())
-                .isEqualTo(TestRealm.BACKEND);
-        ObjectNode event = flow.assertAuthorizationRefused(flow.authorize(Map.of("requested_actor", TestRealm.PLANNER)),
+        assertThat(realm.admin().clientAttributes(realm.name(), TestClients.PLANNER).path(AgentAttributes.ALLOWED_CLIENTS).asText())
+                .isEqualTo(TestClients.BACKEND);
+        ObjectNode event = flow.assertAuthorizationRefused(flow.authorize(Map.of("requested_actor", TestClients.PLANNER)),
                 "unauthorized_client", AgentsPage.NOT_ACCEPTED);
-        assertThat(event.path("details").path("actor").asText()).isEqualTo(TestRealm.PLANNER);
+        assertThat(event.path("details").path("actor").asText()).isEqualTo(TestClients.PLANNER);
     }
 
     @Test
@@ -95,8 +87,8 @@ class AgentsPageBrowserIT {
                     "realm-admin", "realm-admin-password");
             visible(driver, By.cssSelector("[data-testid='currentRealm']"));
             openNewAgentFormInOpenConsole(driver);
-            type(driver, "agent", TestRealm.PLANNER);
-            type(driver, "allowedClients0", TestRealm.BACKEND);
+            type(driver, "agent", TestClients.PLANNER);
+            type(driver, "allowedClients0", TestClients.BACKEND);
             click(driver, By.cssSelector("[data-testid='save']"));
 
             WebElement alert = visible(driver, By.xpath("//*[contains(@class,'pf-v5-c-alert') and contains(., 'manage-clients')]"));
@@ -104,15 +96,15 @@ class AgentsPageBrowserIT {
                     + "needs the right to edit this client (the role manage-clients, or a permission to manage this client).");
         }
         assertThat(realm.admin().pageComponents(realm.name(), AgentsPage.PROVIDER_ID))
-                .noneMatch(c -> c.path("config").path("agent").path(0).asText().equals(TestRealm.PLANNER));
-        assertThat(realm.admin().clientAttributes(realm.name(), TestRealm.PLANNER).path("actorbound.allowed-clients").asText())
-                .isEqualTo(TestRealm.APP + "," + TestRealm.BACKEND);
+                .noneMatch(c -> c.path("config").path("agent").path(0).asText().equals(TestClients.PLANNER));
+        assertThat(realm.admin().clientAttributes(realm.name(), TestClients.PLANNER).path(AgentAttributes.ALLOWED_CLIENTS).asText())
+                .isEqualTo(TestClients.APP + "," + TestClients.BACKEND);
     }
 
     /** The stock screen that makes a client an agent: its service account holds the realm role ai-agent. */
     @Test
     void serviceAccountRolesTabShowsTheAgentRole() {
-        String uuid = realm.admin().clientUuid(realm.name(), TestRealm.PLANNER);
+        String uuid = realm.admin().clientUuid(realm.name(), TestClients.PLANNER);
         try (Browser browser = Browser.open()) {
             WebDriver driver = browser.driver();
             openConsole(browser);

@@ -1,10 +1,11 @@
 package dev.actorbound.it;
 
-import static dev.actorbound.it.TestRealm.APP;
-import static dev.actorbound.it.TestRealm.BOOKING;
-import static dev.actorbound.it.TestRealm.PLANNER;
+import static dev.actorbound.it.TestClients.APP;
+import static dev.actorbound.it.TestClients.BOOKING;
+import static dev.actorbound.it.TestClients.PLANNER;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.actorbound.keycloak.core.ActorboundErrors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ class AuditLogIT {
         realm = TestRealm.create(server);
         exchanges = Exchanges.setUp(realm);
         // The app's tokens name calendar-api (an audience mapper): the audit line of a redemption names it too.
-        exchanges.addAudienceMapper(TestRealm.APP, Exchanges.CALENDAR_API);
+        exchanges.addAudienceMapper(TestClients.APP, TestClients.CALENDAR_API);
         flow = exchanges.flow();
         audit = new AuditLog(server, realm.name());
     }
@@ -72,7 +73,7 @@ class AuditLogIT {
         assertThat(redeemed.path("actor_chain").asText()).isEqualTo(PLANNER);
         assertThat(texts(redeemed.path("actors"))).containsExactly(PLANNER);
         assertThat(texts(redeemed.path("granted_roles"))).containsExactlyInAnyOrderElementsOf(Exchanges.allRoles(claims));
-        assertThat(claims.getAudience()).contains(Exchanges.CALENDAR_API);
+        assertThat(claims.getAudience()).contains(TestClients.CALENDAR_API);
         assertThat(texts(redeemed.path("audience"))).containsExactlyInAnyOrderElementsOf(claims.getAudience());
         assertThat(redeemed.has("error")).isFalse();
         assertThat(redeemed.has("reason")).isFalse();
@@ -87,19 +88,19 @@ class AuditLogIT {
         Delegations.Code code = remember(flow.delegatedCode(PLANNER));
         OAuth.TokenResponse refused = remember(flow.redeem(code, remember(flow.actorToken(BOOKING))));
         String reason = "actor_token does not belong to the agent the user consented to";
-        flow.assertRefused(refused, "invalid_grant", reason, "actor_mismatch", PLANNER);
+        flow.assertRefused(refused, "invalid_grant", reason, ActorboundErrors.ACTOR_MISMATCH, PLANNER);
 
         JsonNode line = audit.awaitEvent(flow.event("CODE_TO_TOKEN_ERROR", reason).path("id").asText());
 
         assertCommonFields(line, "CODE_TO_TOKEN_ERROR", "failure", APP, PLANNER);
-        assertThat(line.path("error").asText()).isEqualTo("actor_mismatch");
+        assertThat(line.path("error").asText()).isEqualTo(ActorboundErrors.ACTOR_MISMATCH);
         assertThat(line.path("reason").asText()).isEqualTo(reason);
         assertThat(line.has("granted_roles")).as("nothing was granted").isFalse();
     }
 
     @Test
     void refusalAtTheAuthorizationEndpointIsLogged() {
-        HttpLogin.Outcome outcome = flow.authorize(Map.of("requested_actor", TestRealm.NOT_AN_AGENT));
+        HttpLogin.Outcome outcome = flow.authorize(Map.of("requested_actor", TestClients.NOT_AN_AGENT));
         assertThat(outcome.callback()).as(outcome.toString()).containsEntry("error", "invalid_request").doesNotContainKey("code");
 
         JsonNode line = audit.awaitEvent(flow.event("LOGIN_ERROR", "unknown agent").path("id").asText());
@@ -108,7 +109,7 @@ class AuditLogIT {
         assertThat(line.path("outcome").asText()).isEqualTo("failure");
         assertThat(line.path("client").asText()).isEqualTo(APP);
         assertThat(line.path("app").asText()).isEqualTo(APP);
-        assertThat(line.path("actor").asText()).as("what the app asked for").isEqualTo(TestRealm.NOT_AN_AGENT);
+        assertThat(line.path("actor").asText()).as("what the app asked for").isEqualTo(TestClients.NOT_AN_AGENT);
         assertThat(line.path("reason").asText()).isEqualTo("unknown agent");
         assertThat(line.path("error").asText()).isNotBlank();
     }
@@ -117,7 +118,7 @@ class AuditLogIT {
     void tokenExchangeNamesTheWholeChainAndTheOriginalApp() throws Exception {
         String subject = remember(exchanges.codeFlowToken(PLANNER));
         String bookingOwn = remember(exchanges.ownToken(BOOKING));
-        Exchanges.Attempt attempt = exchanges.exchange(BOOKING, subject, bookingOwn, Map.of("audience", Exchanges.BOOKING_API));
+        Exchanges.Attempt attempt = exchanges.exchange(BOOKING, subject, bookingOwn, Map.of("audience", TestClients.BOOKING_API));
         remember(attempt.response());
         JWTClaimsSet claims = exchanges.assertIssued(attempt, subject, BOOKING + "<" + PLANNER);
 
@@ -129,7 +130,7 @@ class AuditLogIT {
         assertThat(line.path("actor_chain").asText()).isEqualTo(BOOKING + "<" + PLANNER);
         assertThat(texts(line.path("actors"))).containsExactly(BOOKING, PLANNER);
         assertThat(texts(line.path("audience"))).containsExactlyInAnyOrderElementsOf(claims.getAudience())
-                .contains(Exchanges.BOOKING_API);
+                .contains(TestClients.BOOKING_API);
         assertThat(texts(line.path("granted_roles"))).containsExactlyInAnyOrderElementsOf(Exchanges.allRoles(claims));
     }
 
@@ -163,7 +164,7 @@ class AuditLogIT {
             JsonNode line = new AuditLog(server, quiet.name()).await("refused redemption",
                     entry -> entry.path("type").asText().equals("CODE_TO_TOKEN_ERROR"));
 
-            assertThat(line.path("error").asText()).isEqualTo("actor_mismatch");
+            assertThat(line.path("error").asText()).isEqualTo(ActorboundErrors.ACTOR_MISMATCH);
             assertThat(line.path("actor").asText()).isEqualTo(PLANNER);
             assertThat(quiet.admin().events(quiet.name())).as("nothing stored").isEmpty();
             assertNoSecrets(new AuditLog(server, quiet.name()));

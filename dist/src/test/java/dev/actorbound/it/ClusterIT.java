@@ -2,6 +2,7 @@ package dev.actorbound.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.actorbound.keycloak.core.ActorboundErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -86,17 +87,17 @@ class ClusterIT {
         TestRealm onNode2 = realm.seenFrom(node2);
         Delegations flow2 = new Delegations(onNode2);
         Exchanges exchanges2 = new Exchanges(onNode2);
-        String issued = redeemed(flow2, flow1.delegatedCode(TestRealm.PLANNER), TestRealm.PLANNER);
+        String issued = redeemed(flow2, flow1.delegatedCode(TestClients.PLANNER), TestClients.PLANNER);
         assertThat(onNode2.isActive(issued)).as("node 2 honours the consent given on node 1").isTrue();
-        Delegations.Code pending = flow1.delegatedCode(TestRealm.PLANNER);
+        Delegations.Code pending = flow1.delegatedCode(TestClients.PLANNER);
         String plain = new Exchanges(realm).plainToken();
 
-        MyAgentsSession.open(realm, TestRealm.ALICE).revoke(TestRealm.APP, TestRealm.PLANNER);
+        MyAgentsSession.open(realm, TestRealm.ALICE).revoke(TestClients.APP, TestClients.PLANNER);
 
-        flow2.assertRefused(flow2.redeem(pending, flow2.actorToken(TestRealm.PLANNER)), "invalid_grant", REVOKED,
-                "consent_revoked", TestRealm.PLANNER);
+        flow2.assertRefused(flow2.redeem(pending, flow2.actorToken(TestClients.PLANNER)), "invalid_grant", REVOKED,
+                ActorboundErrors.CONSENT_REVOKED, TestClients.PLANNER);
         assertThat(onNode2.isActive(issued)).as("introspection on node 2").isFalse();
-        exchanges2.assertRefused(exchanges2.exchange(TestRealm.PLANNER, plain), "invalid_grant", NOT_CONSENTED);
+        exchanges2.assertRefused(exchanges2.exchange(TestClients.PLANNER, plain), "invalid_grant", NOT_CONSENTED);
     }
 
     @Test
@@ -104,15 +105,15 @@ class ClusterIT {
         Delegations flow1 = new Delegations(realm);
         TestRealm onNode2 = realm.seenFrom(node2);
         Delegations flow2 = new Delegations(onNode2);
-        String issued = redeemed(flow2, flow1.delegatedCode(TestRealm.BOOKING), TestRealm.BOOKING);
+        String issued = redeemed(flow2, flow1.delegatedCode(TestClients.BOOKING), TestClients.BOOKING);
         assertThat(onNode2.isActive(issued)).isTrue();
-        Delegations.Code pending = flow1.delegatedCode(TestRealm.BOOKING);
+        Delegations.Code pending = flow1.delegatedCode(TestClients.BOOKING);
 
         realm.admin().delete("/realms/" + realm.name() + "/users/" + realm.userId(TestRealm.ALICE) + "/consents/"
-                + TestRealm.BOOKING, null).expectOk("revoke under Users → Consents on node 1");
+                + TestClients.BOOKING, null).expectOk("revoke under Users → Consents on node 1");
 
-        flow2.assertRefused(flow2.redeem(pending, flow2.actorToken(TestRealm.BOOKING)), "invalid_grant", REVOKED,
-                "consent_revoked", TestRealm.BOOKING);
+        flow2.assertRefused(flow2.redeem(pending, flow2.actorToken(TestClients.BOOKING)), "invalid_grant", REVOKED,
+                ActorboundErrors.CONSENT_REVOKED, TestClients.BOOKING);
         assertThat(onNode2.isActive(issued)).as("introspection on node 2").isFalse();
     }
 

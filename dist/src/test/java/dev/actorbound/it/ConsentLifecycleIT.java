@@ -2,6 +2,7 @@ package dev.actorbound.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.actorbound.keycloak.core.AgentAttributes;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,17 +14,15 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Issue "consent users understand and control": a consent is remembered per (user, app, agent), shows up in
  * Keycloak's own screens (account console Applications, admin Users → Consents), is revoked there for every app at
  * once, takes effect at once (introspection, next login), and is cleaned up when an app or agent is deleted.
  */
-@ExtendWith(KeycloakServer.class)
+@WithRealms
 class ConsentLifecycleIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,17 +31,10 @@ class ConsentLifecycleIT {
     private static Delegations flow;
 
     @BeforeAll
-    static void createRealm(KeycloakServer server) {
-        realm = TestRealm.create(server);
+    static void createRealm(TestRealm fresh) {
+        realm = fresh;
         flow = new Delegations(realm);
         realm.addResourceServer();
-    }
-
-    @AfterAll
-    static void deleteRealm() {
-        if (realm != null) {
-            realm.close();
-        }
     }
 
     private static String delegatedToken(String agent) {
@@ -91,83 +83,83 @@ class ConsentLifecycleIT {
 
     @Test
     void agentShowsInTheAccountConsoleAndRemoveAccessRevokesItForEveryApp() throws Exception {
-        String delegated = delegatedToken(TestRealm.PLANNER);
+        String delegated = delegatedToken(TestClients.PLANNER);
         String accountToken = aliceAccountToken();
-        JsonNode listed = accountApplication(accountToken, TestRealm.PLANNER);
+        JsonNode listed = accountApplication(accountToken, TestClients.PLANNER);
         assertThat(listed).as("the agent is listed among alice's applications").isNotNull();
         assertThat(listed.path("clientName").asText()).isEqualTo("Trip Planner");
         assertThat(listed.has("consent")).as("with a consent to remove: %s", listed).isTrue();
         assertThat(realm.isActive(delegated)).isTrue();
 
-        HttpResponse<String> removed = account("DELETE", "/applications/" + TestRealm.PLANNER + "/consent", accountToken);
+        HttpResponse<String> removed = account("DELETE", "/applications/" + TestClients.PLANNER + "/consent", accountToken);
 
         assertThat(removed.statusCode()).as(removed.body()).isEqualTo(204);
         assertThat(realm.isActive(delegated)).as("a token issued under the revoked consent").isFalse();
         assertThat(realm.storedConsents(TestRealm.ALICE)).as("the rows are cleaned")
-                .doesNotContain(TestRealm.consent(TestRealm.APP, TestRealm.PLANNER));
-        assertThat(accountApplication(accountToken, TestRealm.PLANNER)).as("no longer listed").isNull();
-        assertThat(consentPageShownFor(TestRealm.PLANNER)).as("the next login asks again").isTrue();
+                .doesNotContain(TestRealm.consent(TestClients.APP, TestClients.PLANNER));
+        assertThat(accountApplication(accountToken, TestClients.PLANNER)).as("no longer listed").isNull();
+        assertThat(consentPageShownFor(TestClients.PLANNER)).as("the next login asks again").isTrue();
         ObjectNode event = realm.admin().events(realm.name(), "REVOKE_GRANT").get(0);
-        assertThat(event.path("details").path("revoked_client").asText()).isEqualTo(TestRealm.PLANNER);
+        assertThat(event.path("details").path("revoked_client").asText()).isEqualTo(TestClients.PLANNER);
     }
 
     @Test
     void adminRevokeUnderUsersConsentsCascades() {
-        String delegated = delegatedToken(TestRealm.BOOKING);
+        String delegated = delegatedToken(TestClients.BOOKING);
         String consentsPath = "/realms/" + realm.name() + "/users/" + realm.userId(TestRealm.ALICE) + "/consents";
         JsonNode consents = realm.admin().get(consentsPath).body();
-        assertThat(consents.findValuesAsText("clientId")).as("Users → Consents lists the agent").contains(TestRealm.BOOKING);
+        assertThat(consents.findValuesAsText("clientId")).as("Users → Consents lists the agent").contains(TestClients.BOOKING);
 
-        Admin.Response revoked = realm.admin().delete(consentsPath + "/" + TestRealm.BOOKING, null);
+        Admin.Response revoked = realm.admin().delete(consentsPath + "/" + TestClients.BOOKING, null);
 
         assertThat(revoked.status()).isEqualTo(204);
         assertThat(realm.isActive(delegated)).isFalse();
-        assertThat(realm.storedConsents(TestRealm.ALICE)).doesNotContain(TestRealm.consent(TestRealm.APP, TestRealm.BOOKING));
-        assertThat(consentPageShownFor(TestRealm.BOOKING)).isTrue();
+        assertThat(realm.storedConsents(TestRealm.ALICE)).doesNotContain(TestRealm.consent(TestClients.APP, TestClients.BOOKING));
+        assertThat(consentPageShownFor(TestClients.BOOKING)).isTrue();
     }
 
     @Test
     void consentRevokedForOneAppIsNotResurrectedByTheMirrorTheOtherAppKeeps() throws Exception {
-        String url = realm.oauth().authorizeUrl(realm.name(), TestRealm.BACKEND, TestRealm.REDIRECT_URI, "openid",
-                Delegations.STATE, OAuth.Pkce.s256(), Map.of("requested_actor", TestRealm.PLANNER, "prompt", "consent"));
+        String url = realm.oauth().authorizeUrl(realm.name(), TestClients.BACKEND, TestRealm.REDIRECT_URI, "openid",
+                Delegations.STATE, OAuth.Pkce.s256(), Map.of("requested_actor", TestClients.PLANNER, "prompt", "consent"));
         assertThat(new HttpLogin(TestRealm.REDIRECT_URI).authorize(url, TestRealm.ALICE, TestRealm.ALICE_PASSWORD,
                 "accept").code()).isNotBlank();
-        String delegated = delegatedToken(TestRealm.PLANNER);
+        String delegated = delegatedToken(TestClients.PLANNER);
 
-        MyAgentsSession.open(realm, TestRealm.ALICE).revoke(TestRealm.APP, TestRealm.PLANNER);
+        MyAgentsSession.open(realm, TestRealm.ALICE).revoke(TestClients.APP, TestClients.PLANNER);
 
-        assertThat(accountApplication(aliceAccountToken(), TestRealm.PLANNER)).as("the mirror stays for the other app")
+        assertThat(accountApplication(aliceAccountToken(), TestClients.PLANNER)).as("the mirror stays for the other app")
                 .isNotNull();
         assertThat(realm.isActive(delegated)).isFalse();
-        assertThat(consentPageShownFor(TestRealm.PLANNER)).isTrue();
-        assertThat(realm.storedConsents(TestRealm.ALICE)).contains(TestRealm.consent(TestRealm.BACKEND, TestRealm.PLANNER))
-                .doesNotContain(TestRealm.consent(TestRealm.APP, TestRealm.PLANNER));
+        assertThat(consentPageShownFor(TestClients.PLANNER)).isTrue();
+        assertThat(realm.storedConsents(TestRealm.ALICE)).contains(TestRealm.consent(TestClients.BACKEND, TestClients.PLANNER))
+                .doesNotContain(TestRealm.consent(TestClients.APP, TestClients.PLANNER));
     }
 
     @Test
     void promptNoneWithACoveringConsentGivesABoundCodeWithoutAPage() {
-        flow.delegatedCode(TestRealm.PLANNER);
+        flow.delegatedCode(TestClients.PLANNER);
         HttpLogin session = new HttpLogin(TestRealm.REDIRECT_URI);
         assertThat(session.authorize(flow.authorizeUrl(OAuth.Pkce.s256(), Map.of()), TestRealm.ALICE,
                 TestRealm.ALICE_PASSWORD, null).code()).isNotBlank();
         OAuth.Pkce pkce = OAuth.Pkce.s256();
 
         HttpLogin.Outcome outcome = session.authorize(flow.authorizeUrl(pkce,
-                Map.of("requested_actor", TestRealm.PLANNER, "prompt", "none")), TestRealm.ALICE, TestRealm.ALICE_PASSWORD, null);
+                Map.of("requested_actor", TestClients.PLANNER, "prompt", "none")), TestRealm.ALICE, TestRealm.ALICE_PASSWORD, null);
 
         assertThat(outcome.code()).as(outcome.toString()).isNotBlank();
-        OAuth.TokenResponse response = flow.redeem(new Delegations.Code(outcome.code(), pkce), flow.actorToken(TestRealm.PLANNER));
+        OAuth.TokenResponse response = flow.redeem(new Delegations.Code(outcome.code(), pkce), flow.actorToken(TestClients.PLANNER));
         assertThat(response.status()).as(response.toString()).isEqualTo(200);
     }
 
     @Test
     void promptNoneWithARepeatedScopeIsAnsweredLikeTheSingleScope() {
-        flow.delegatedCode(TestRealm.PLANNER);
+        flow.delegatedCode(TestClients.PLANNER);
         HttpLogin session = new HttpLogin(TestRealm.REDIRECT_URI);
         assertThat(session.authorize(flow.authorizeUrl(OAuth.Pkce.s256(), Map.of()), TestRealm.ALICE,
                 TestRealm.ALICE_PASSWORD, null).code()).isNotBlank();
-        String url = realm.oauth().authorizeUrl(realm.name(), TestRealm.APP, TestRealm.REDIRECT_URI, "openid openid",
-                Delegations.STATE, OAuth.Pkce.s256(), Map.of("requested_actor", TestRealm.PLANNER, "prompt", "none"));
+        String url = realm.oauth().authorizeUrl(realm.name(), TestClients.APP, TestRealm.REDIRECT_URI, "openid openid",
+                Delegations.STATE, OAuth.Pkce.s256(), Map.of("requested_actor", TestClients.PLANNER, "prompt", "none"));
 
         HttpLogin.Outcome outcome = session.authorize(url, TestRealm.ALICE, TestRealm.ALICE_PASSWORD, null);
 
@@ -177,14 +169,14 @@ class ConsentLifecycleIT {
 
     @Test
     void keycloaksOwnConsentOnTheAppIsNotAskedAgain() {
-        realm.admin().updateClient(realm.name(), TestRealm.APP, c -> c.put("consentRequired", true));
+        realm.admin().updateClient(realm.name(), TestClients.APP, c -> c.put("consentRequired", true));
         try {
-            String url = flow.authorizeUrl(OAuth.Pkce.s256(), Map.of("requested_actor", TestRealm.PLANNER));
+            String url = flow.authorizeUrl(OAuth.Pkce.s256(), Map.of("requested_actor", TestClients.PLANNER));
             HttpLogin.Outcome outcome = new HttpLogin(TestRealm.REDIRECT_URI).authorize(url, TestRealm.BOB, TestRealm.BOB_PASSWORD, "accept");
 
             assertThat(outcome.code()).as("one consent page, then the code: %s", outcome).isNotBlank();
         } finally {
-            realm.admin().updateClient(realm.name(), TestRealm.APP, c -> c.put("consentRequired", false));
+            realm.admin().updateClient(realm.name(), TestClients.APP, c -> c.put("consentRequired", false));
         }
     }
 
@@ -193,13 +185,13 @@ class ConsentLifecycleIT {
         String tempApp = "temp-app";
         realm.admin().createClient(realm.name(), Map.of("clientId", tempApp, "publicClient", true,
                 "redirectUris", List.of(TestRealm.REDIRECT_URI)));
-        realm.admin().updateClient(realm.name(), TestRealm.BOOKING, c -> c.with("attributes")
-                .put("actorbound.allowed-clients", TestRealm.APP + "," + tempApp));
+        realm.admin().updateClient(realm.name(), TestClients.BOOKING, c -> c.with("attributes")
+                .put(AgentAttributes.ALLOWED_CLIENTS, TestClients.APP + "," + tempApp));
         String viaTempApp = realm.oauth().authorizeUrl(realm.name(), tempApp, TestRealm.REDIRECT_URI, "openid",
-                Delegations.STATE, OAuth.Pkce.s256(), Map.of("requested_actor", TestRealm.BOOKING, "prompt", "consent"));
+                Delegations.STATE, OAuth.Pkce.s256(), Map.of("requested_actor", TestClients.BOOKING, "prompt", "consent"));
         assertThat(new HttpLogin(TestRealm.REDIRECT_URI).authorize(viaTempApp, TestRealm.ALICE, TestRealm.ALICE_PASSWORD,
                 "accept").code()).isNotBlank();
-        String tempKey = TestRealm.consent(tempApp, TestRealm.BOOKING);
+        String tempKey = TestRealm.consent(tempApp, TestClients.BOOKING);
         assertThat(realm.storedConsents(TestRealm.ALICE)).contains(tempKey);
 
         String tempAppUuid = realm.admin().clientUuid(realm.name(), tempApp);
@@ -208,14 +200,14 @@ class ConsentLifecycleIT {
         if (PostgresDatabase.available()) {
             assertThat(PostgresDatabase.consentRows(null, "APP_ID", tempAppUuid)).as("rows of the deleted app").isZero();
         }
-        realm.admin().updateClient(realm.name(), TestRealm.BOOKING, c -> c.with("attributes")
-                .put("actorbound.allowed-clients", TestRealm.APP + "," + TestRealm.BACKEND));
+        realm.admin().updateClient(realm.name(), TestClients.BOOKING, c -> c.with("attributes")
+                .put(AgentAttributes.ALLOWED_CLIENTS, TestClients.APP + "," + TestClients.BACKEND));
 
         String tempAgent = "temp-agent";
         realm.addAgent(tempAgent, "temp-secret", tempAgent, null);
         assertThat(flow.authorize(OAuth.Pkce.s256(), Map.of("requested_actor", tempAgent, "prompt", "consent"), "accept")
                 .code()).isNotBlank();
-        String agentKey = TestRealm.consent(TestRealm.APP, tempAgent);
+        String agentKey = TestRealm.consent(TestClients.APP, tempAgent);
         assertThat(realm.storedConsents(TestRealm.ALICE)).contains(agentKey);
 
         String tempAgentUuid = realm.admin().clientUuid(realm.name(), tempAgent);

@@ -70,12 +70,12 @@ class ConsentMigrationIT {
         TestRealm realm = TestRealm.create(server);
         realm.addResourceServer();
         Delegations flow = new Delegations(realm);
-        OAuth.TokenResponse issued = flow.redeem(flow.delegatedCode(TestRealm.PLANNER), flow.actorToken(TestRealm.PLANNER));
+        OAuth.TokenResponse issued = flow.redeem(flow.delegatedCode(TestClients.PLANNER), flow.actorToken(TestClients.PLANNER));
         assertThat(issued.status()).as(issued.toString()).isEqualTo(200);
-        flow.delegatedBackendCode(TestRealm.PLANNER, "openid");
-        flow.delegatedBackendCode(TestRealm.BOOKING, "openid");
-        String plannerRecordKey = RECORD_PREFIX + realm.admin().clientUuid(realm.name(), TestRealm.APP) + "."
-                + realm.admin().clientUuid(realm.name(), TestRealm.PLANNER);
+        flow.delegatedBackendCode(TestClients.PLANNER, "openid");
+        flow.delegatedBackendCode(TestClients.BOOKING, "openid");
+        String plannerRecordKey = RECORD_PREFIX + realm.admin().clientUuid(realm.name(), TestClients.APP) + "."
+                + realm.admin().clientUuid(realm.name(), TestClients.PLANNER);
         ObjectNode before = realm.adminViewOfUser(TestRealm.ALICE);
         String plannerRecord = before.path("attributes").path(plannerRecordKey).path(0).asText();
         assertThat(plannerRecord).as("the old store wrote its record: %s", before).isNotBlank();
@@ -86,18 +86,18 @@ class ConsentMigrationIT {
 
         assertThat(realm.actorboundAttributes(TestRealm.ALICE)).as("records and index removed").isEmpty();
         assertThat(realm.storedConsents(TestRealm.ALICE)).containsExactlyInAnyOrder(
-                TestRealm.consent(TestRealm.APP, TestRealm.PLANNER), TestRealm.consent(TestRealm.BACKEND, TestRealm.PLANNER),
-                TestRealm.consent(TestRealm.BACKEND, TestRealm.BOOKING));
+                TestRealm.consent(TestClients.APP, TestClients.PLANNER), TestRealm.consent(TestClients.BACKEND, TestClients.PLANNER),
+                TestRealm.consent(TestClients.BACKEND, TestClients.BOOKING));
         JsonNode oldPayload = Admin.JSON.readTree(Base64.getUrlDecoder().decode(plannerRecord.split("\\.")[1]));
-        JsonNode moved = exported(realm, TestRealm.APP, TestRealm.PLANNER);
+        JsonNode moved = exported(realm, TestClients.APP, TestClients.PLANNER);
         assertThat(moved.path("grantedAt").asLong()).isEqualTo(oldPayload.path("granted_at").asLong());
         assertThat(moved.path("scopes")).isEqualTo(oldPayload.path("scopes"));
         assertThat(realm.isActive(issued.accessToken())).as("a token issued under the old store").isTrue();
         assertRemembered(realm, flow);
-        long bookingGrantedAt = exported(realm, TestRealm.BACKEND, TestRealm.BOOKING).path("grantedAt").asLong();
+        long bookingGrantedAt = exported(realm, TestClients.BACKEND, TestClients.BOOKING).path("grantedAt").asLong();
 
         // An admin saves the old record again after alice revoked it; the agent still serves the other app.
-        MyAgentsSession.open(realm, TestRealm.ALICE).revoke(TestRealm.APP, TestRealm.PLANNER);
+        MyAgentsSession.open(realm, TestRealm.ALICE).revoke(TestClients.APP, TestClients.PLANNER);
         ObjectNode alice = realm.adminViewOfUser(TestRealm.ALICE);
         alice.with("attributes").putArray(plannerRecordKey).add(plannerRecord);
         alice.with("attributes").set(CLIENTS_INDEX, before.path("attributes").path(CLIENTS_INDEX));
@@ -108,10 +108,10 @@ class ConsentMigrationIT {
 
         assertThat(realm.actorboundAttributes(TestRealm.ALICE)).as("the written-back record is dropped").isEmpty();
         assertThat(realm.storedConsents(TestRealm.ALICE)).containsExactlyInAnyOrder(
-                TestRealm.consent(TestRealm.BACKEND, TestRealm.PLANNER), TestRealm.consent(TestRealm.BACKEND, TestRealm.BOOKING));
-        assertThat(exported(realm, TestRealm.BACKEND, TestRealm.BOOKING).path("grantedAt").asLong())
+                TestRealm.consent(TestClients.BACKEND, TestClients.PLANNER), TestRealm.consent(TestClients.BACKEND, TestClients.BOOKING));
+        assertThat(exported(realm, TestClients.BACKEND, TestClients.BOOKING).path("grantedAt").asLong())
                 .as("moved once, kept as it was").isEqualTo(bookingGrantedAt);
-        assertThat(flow.authorize(OAuth.Pkce.s256(), Map.of("requested_actor", TestRealm.PLANNER), null).isConsentPage())
+        assertThat(flow.authorize(OAuth.Pkce.s256(), Map.of("requested_actor", TestClients.PLANNER), null).isConsentPage())
                 .as("the revoked consent stays revoked").isTrue();
         realm.close();
     }
@@ -119,13 +119,13 @@ class ConsentMigrationIT {
     /** The moved consent skips the page and yields a delegated token. */
     private static void assertRemembered(TestRealm realm, Delegations flow) throws Exception {
         OAuth.Pkce pkce = OAuth.Pkce.s256();
-        HttpLogin.Outcome again = flow.authorize(pkce, Map.of("requested_actor", TestRealm.PLANNER), null);
+        HttpLogin.Outcome again = flow.authorize(pkce, Map.of("requested_actor", TestClients.PLANNER), null);
         assertThat(again.isConsentPage()).as("the moved consent skips the page: %s", again).isFalse();
-        OAuth.TokenResponse redeemed = flow.redeem(new Delegations.Code(again.code(), pkce), flow.actorToken(TestRealm.PLANNER));
+        OAuth.TokenResponse redeemed = flow.redeem(new Delegations.Code(again.code(), pkce), flow.actorToken(TestClients.PLANNER));
         assertThat(redeemed.status()).as(redeemed.toString()).isEqualTo(200);
         JWTClaimsSet claims = Jwt.verify(redeemed.accessToken(), realm);
         assertThat(claims.getSubject()).isEqualTo(realm.userId(TestRealm.ALICE));
-        assertThat(claims.getJSONObjectClaim("act")).containsEntry("client_id", TestRealm.PLANNER);
+        assertThat(claims.getJSONObjectClaim("act")).containsEntry("client_id", TestClients.PLANNER);
     }
 
     private static JsonNode exported(TestRealm realm, String app, String agent) {

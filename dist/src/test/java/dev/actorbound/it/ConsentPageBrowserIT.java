@@ -6,10 +6,8 @@ import java.time.Duration;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
@@ -21,7 +19,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The consent page as a user meets it in real Chromium: deny, remembered consent, a wider request, another
  * language, the keyboard, and a realm with another login theme.
  */
-@ExtendWith(KeycloakServer.class)
+@WithRealms
 class ConsentPageBrowserIT {
 
     private static final By CONSENT = By.id("actorbound-consent");
@@ -30,16 +28,9 @@ class ConsentPageBrowserIT {
     private static Delegations flow;
 
     @BeforeAll
-    static void createRealm(KeycloakServer server) {
-        realm = TestRealm.create(server);
+    static void createRealm(TestRealm fresh) {
+        realm = fresh;
         flow = new Delegations(realm);
-    }
-
-    @AfterAll
-    static void deleteRealm() {
-        if (realm != null) {
-            realm.close();
-        }
     }
 
     private static WebDriverWait waitFor(Browser browser) {
@@ -49,14 +40,14 @@ class ConsentPageBrowserIT {
     private static String url(String agent, String scope, Map<String, String> extra) {
         Map<String, String> params = new java.util.LinkedHashMap<>(extra);
         params.put("requested_actor", agent);
-        return realm.oauth().authorizeUrl(realm.name(), TestRealm.APP, TestRealm.REDIRECT_URI, scope, Delegations.STATE,
+        return realm.oauth().authorizeUrl(realm.name(), TestClients.APP, TestRealm.REDIRECT_URI, scope, Delegations.STATE,
                 OAuth.Pkce.s256(), params);
     }
 
     @Test
     void denyReturnsAccessDeniedToTheAppAndRecordsTheAgent() {
         try (Browser browser = Browser.open()) {
-            browser.loginAt(url(TestRealm.BOOKING, "openid", Map.of()), TestRealm.BOB, TestRealm.BOB_PASSWORD);
+            browser.loginAt(url(TestClients.BOOKING, "openid", Map.of()), TestRealm.BOB, TestRealm.BOB_PASSWORD);
             waitFor(browser).until(ExpectedConditions.visibilityOfElementLocated(CONSENT));
 
             browser.driver().findElement(By.id("actorbound-deny")).click();
@@ -67,34 +58,34 @@ class ConsentPageBrowserIT {
         }
         ObjectNode event = flow.event("GRANT_CONSENT_ERROR", "the user denied the agent");
         assertThat(event.path("userId").asText()).isEqualTo(realm.userId(TestRealm.BOB));
-        assertThat(event.path("details").path("actor").asText()).isEqualTo(TestRealm.BOOKING);
+        assertThat(event.path("details").path("actor").asText()).isEqualTo(TestClients.BOOKING);
     }
 
     @Test
     void rememberedConsentSkipsThePageAndAWiderRequestAsksAgain() {
         try (Browser browser = Browser.open()) {
             WebDriver driver = browser.driver();
-            browser.loginAt(url(TestRealm.PLANNER, "openid", Map.of()), TestRealm.ALICE, TestRealm.ALICE_PASSWORD);
+            browser.loginAt(url(TestClients.PLANNER, "openid", Map.of()), TestRealm.ALICE, TestRealm.ALICE_PASSWORD);
             waitFor(browser).until(ExpectedConditions.visibilityOfElementLocated(CONSENT));
             Map<String, String> listed = listedScopes(driver);
             assertThat(listed).as("the app's default scopes, though the request said scope=openid")
                     .containsEntry("profile", "User profile").containsEntry("email", "Email address")
                     .containsEntry("roles", "User roles").containsKey("openid").doesNotContainKey("phone");
-            assertThat(listed.keySet()).containsAll(realm.admin().defaultClientScopes(realm.name(), TestRealm.APP));
+            assertThat(listed.keySet()).containsAll(realm.admin().defaultClientScopes(realm.name(), TestClients.APP));
             driver.findElement(By.id("actorbound-accept")).click();
             assertThat(browser.awaitRedirect(TestRealm.REDIRECT_URI)).containsKey("code");
 
-            browser.navigate(url(TestRealm.PLANNER, "openid email", Map.of()));
+            browser.navigate(url(TestClients.PLANNER, "openid email", Map.of()));
             assertThat(browser.awaitRedirect(TestRealm.REDIRECT_URI)).as("email was on the page already: no page")
                     .containsKey("code").doesNotContainKey("error");
 
-            browser.navigate(url(TestRealm.PLANNER, "openid phone", Map.of()));
+            browser.navigate(url(TestClients.PLANNER, "openid phone", Map.of()));
             waitFor(browser).until(ExpectedConditions.visibilityOfElementLocated(CONSENT));
             assertThat(listedScopes(driver)).containsEntry("phone", "Phone number").containsKeys(listed.keySet().toArray(String[]::new));
             driver.findElement(By.id("actorbound-accept")).click();
             assertThat(browser.awaitRedirect(TestRealm.REDIRECT_URI)).containsKey("code");
 
-            browser.navigate(url(TestRealm.PLANNER, "openid", Map.of("prompt", "consent")));
+            browser.navigate(url(TestClients.PLANNER, "openid", Map.of("prompt", "consent")));
             waitFor(browser).until(ExpectedConditions.visibilityOfElementLocated(CONSENT));
         }
     }
@@ -123,7 +114,7 @@ class ConsentPageBrowserIT {
         });
         try (Browser browser = Browser.open()) {
             WebDriver driver = browser.driver();
-            browser.loginAt(url(TestRealm.PLANNER, "openid", Map.of("ui_locales", "de", "prompt", "consent")),
+            browser.loginAt(url(TestClients.PLANNER, "openid", Map.of("ui_locales", "de", "prompt", "consent")),
                     TestRealm.ALICE, TestRealm.ALICE_PASSWORD);
             waitFor(browser).until(ExpectedConditions.visibilityOfElementLocated(CONSENT));
             assertThat(driver.findElement(By.id("actorbound-accept")).getAttribute("value")).isEqualTo("Erlauben");
@@ -149,7 +140,7 @@ class ConsentPageBrowserIT {
     void pageRendersInARealmWithAnotherLoginTheme() {
         updateRealm(r -> r.put("loginTheme", "base"));
         try (Browser browser = Browser.open()) {
-            browser.loginAt(url(TestRealm.BOOKING, "openid", Map.of("prompt", "consent")), TestRealm.ALICE, TestRealm.ALICE_PASSWORD);
+            browser.loginAt(url(TestClients.BOOKING, "openid", Map.of("prompt", "consent")), TestRealm.ALICE, TestRealm.ALICE_PASSWORD);
             waitFor(browser).until(ExpectedConditions.visibilityOfElementLocated(CONSENT));
             assertThat(browser.driver().findElement(By.id("actorbound-agent-name")).getText()).isEqualTo("Booking Agent");
         } finally {

@@ -32,7 +32,7 @@ class ConsentPersistenceIT {
         realm = TestRealm.create(server);
         realm.addResourceServer();
         Delegations flow = new Delegations(realm);
-        OAuth.TokenResponse issued = flow.redeem(flow.delegatedCode(TestRealm.PLANNER), flow.actorToken(TestRealm.PLANNER));
+        OAuth.TokenResponse issued = flow.redeem(flow.delegatedCode(TestClients.PLANNER), flow.actorToken(TestClients.PLANNER));
         assertThat(issued.status()).as(issued.toString()).isEqualTo(200);
 
         server.restart();
@@ -40,9 +40,9 @@ class ConsentPersistenceIT {
         assertThat(realm.introspect(issued.accessToken())
                 .path("active").asBoolean()).as("a token issued before the restart").isTrue();
         OAuth.Pkce pkce = OAuth.Pkce.s256();
-        HttpLogin.Outcome again = flow.authorize(pkce, Map.of("requested_actor", TestRealm.PLANNER), null);
+        HttpLogin.Outcome again = flow.authorize(pkce, Map.of("requested_actor", TestClients.PLANNER), null);
         assertThat(again.isConsentPage()).as("the remembered consent skips the page: %s", again).isFalse();
-        OAuth.TokenResponse redeemed = flow.redeem(new Delegations.Code(again.code(), pkce), flow.actorToken(TestRealm.PLANNER));
+        OAuth.TokenResponse redeemed = flow.redeem(new Delegations.Code(again.code(), pkce), flow.actorToken(TestClients.PLANNER));
         assertThat(redeemed.status()).as(redeemed.toString()).isEqualTo(200);
     }
 }

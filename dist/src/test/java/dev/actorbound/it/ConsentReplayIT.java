@@ -2,6 +2,7 @@ package dev.actorbound.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.actorbound.keycloak.core.ActorboundErrors;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,11 +10,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A revoked consent stays revoked, whatever Keycloak's own screens and APIs let a user or an admin do afterwards: a
@@ -22,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * it was written for. (What release 0.1 wrote into user attributes is not read at all: see ConsentStoreIT, and
  * ConsentMigrationIT for a genuine old record written back after the migration.)
  */
-@ExtendWith(KeycloakServer.class)
+@WithRealms
 class ConsentReplayIT {
 
     private static final String REVOKED = "the user's consent to this agent was revoked";
@@ -33,17 +32,10 @@ class ConsentReplayIT {
     private static Exchanges ex;
 
     @BeforeAll
-    static void createRealm(KeycloakServer server) {
-        realm = TestRealm.create(server);
+    static void createRealm(TestRealm fresh) {
+        realm = fresh;
         flow = new Delegations(realm);
         ex = new Exchanges(realm);
-    }
-
-    @AfterAll
-    static void deleteRealm() {
-        if (realm != null) {
-            realm.close();
-        }
     }
 
     @BeforeEach
@@ -53,44 +45,44 @@ class ConsentReplayIT {
 
     @Test
     void consentRevokedUnderUsersConsentsIsNotRevivedByAStockConsentCreatedAgain() {
-        Delegations.Code code = flow.delegatedCode(TestRealm.PLANNER);
+        Delegations.Code code = flow.delegatedCode(TestClients.PLANNER);
         String plain = ex.plainToken();
 
-        realm.admin().delete(userPath() + "/consents/" + TestRealm.PLANNER, null).expectOk("revoke under Users → Consents");
+        realm.admin().delete(userPath() + "/consents/" + TestClients.PLANNER, null).expectOk("revoke under Users → Consents");
         // The user may create a stock consent for any client through the account API: the mirror is back...
-        HttpResponse<String> mirror = account("POST", "/applications/" + TestRealm.PLANNER + "/consent", plain,
+        HttpResponse<String> mirror = account("POST", "/applications/" + TestClients.PLANNER + "/consent", plain,
                 "{\"grantedScopes\":[]}");
         assertThat(mirror.statusCode()).as(mirror.body()).isEqualTo(200);
 
-        flow.assertRefused(flow.redeem(code, flow.actorToken(TestRealm.PLANNER)), "invalid_grant", REVOKED,
-                "consent_revoked", TestRealm.PLANNER);
-        ex.assertRefused(ex.exchange(TestRealm.PLANNER, plain), "invalid_grant", NOT_CONSENTED);
-        assertThat(promptNone(TestRealm.APP, TestRealm.PLANNER, OAuth.Pkce.s256()).callback()).containsEntry("error", "consent_required");
-        assertThat(realm.storedConsents(TestRealm.ALICE)).doesNotContain(TestRealm.consent(TestRealm.APP, TestRealm.PLANNER));
+        flow.assertRefused(flow.redeem(code, flow.actorToken(TestClients.PLANNER)), "invalid_grant", REVOKED,
+                ActorboundErrors.CONSENT_REVOKED, TestClients.PLANNER);
+        ex.assertRefused(ex.exchange(TestClients.PLANNER, plain), "invalid_grant", NOT_CONSENTED);
+        assertThat(promptNone(TestClients.APP, TestClients.PLANNER, OAuth.Pkce.s256()).callback()).containsEntry("error", "consent_required");
+        assertThat(realm.storedConsents(TestRealm.ALICE)).doesNotContain(TestRealm.consent(TestClients.APP, TestClients.PLANNER));
     }
 
     @Test
     void consentRevokedOnMyAgentsPageIsNotRevivedWhileTheAgentStillServesAnotherApp() {
-        consentThroughBackend(TestRealm.BOOKING);
-        Delegations.Code code = flow.delegatedCode(TestRealm.BOOKING);
+        consentThroughBackend(TestClients.BOOKING);
+        Delegations.Code code = flow.delegatedCode(TestClients.BOOKING);
         String plain = ex.plainToken();
 
-        MyAgentsSession.open(realm, TestRealm.ALICE).revoke(TestRealm.APP, TestRealm.BOOKING);
+        MyAgentsSession.open(realm, TestRealm.ALICE).revoke(TestClients.APP, TestClients.BOOKING);
         assertThat(realm.admin().events(realm.name(), "REVOKE_GRANT")).isNotEmpty();
-        assertThat(realm.storedConsents(TestRealm.ALICE)).doesNotContain(TestRealm.consent(TestRealm.APP, TestRealm.BOOKING))
-                .contains(TestRealm.consent(TestRealm.BACKEND, TestRealm.BOOKING));
+        assertThat(realm.storedConsents(TestRealm.ALICE)).doesNotContain(TestRealm.consent(TestClients.APP, TestClients.BOOKING))
+                .contains(TestRealm.consent(TestClients.BACKEND, TestClients.BOOKING));
 
-        flow.assertRefused(flow.redeem(code, flow.actorToken(TestRealm.BOOKING)), "invalid_grant", REVOKED,
-                "consent_revoked", TestRealm.BOOKING);
-        ex.assertRefused(ex.exchange(TestRealm.BOOKING, plain), "invalid_grant", NOT_CONSENTED);
+        flow.assertRefused(flow.redeem(code, flow.actorToken(TestClients.BOOKING)), "invalid_grant", REVOKED,
+                ActorboundErrors.CONSENT_REVOKED, TestClients.BOOKING);
+        ex.assertRefused(ex.exchange(TestClients.BOOKING, plain), "invalid_grant", NOT_CONSENTED);
         // The consent through the other app was not revoked and still counts.
-        assertThat(promptNone(TestRealm.BACKEND, TestRealm.BOOKING, OAuth.Pkce.s256()).code()).isNotBlank();
+        assertThat(promptNone(TestClients.BACKEND, TestClients.BOOKING, OAuth.Pkce.s256()).code()).isNotBlank();
     }
 
     // ---- helpers ----
 
     private static void consentThroughBackend(String agent) {
-        String url = realm.oauth().authorizeUrl(realm.name(), TestRealm.BACKEND, TestRealm.REDIRECT_URI, "openid",
+        String url = realm.oauth().authorizeUrl(realm.name(), TestClients.BACKEND, TestRealm.REDIRECT_URI, "openid",
                 Delegations.STATE, OAuth.Pkce.s256(), Map.of("requested_actor", agent, "prompt", "consent"));
         HttpLogin.Outcome outcome = new HttpLogin(TestRealm.REDIRECT_URI).authorize(url, TestRealm.ALICE,
                 TestRealm.ALICE_PASSWORD, "accept");

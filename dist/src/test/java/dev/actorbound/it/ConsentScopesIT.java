@@ -2,6 +2,7 @@ package dev.actorbound.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.actorbound.keycloak.core.AgentAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,33 +13,24 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jwt.JWTClaimsSet;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The consent page lists every client scope the delegated token will carry, not only the {@code scope} parameter:
  * Keycloak always adds the app's default client scopes. What a consent remembers, and what it records in Keycloak's
  * own consent of an app with "Consent required", is exactly that list.
  */
-@ExtendWith(KeycloakServer.class)
+@WithRealms
 class ConsentScopesIT {
 
     private static TestRealm realm;
     private static Delegations flow;
 
     @BeforeAll
-    static void createRealm(KeycloakServer server) {
-        realm = TestRealm.create(server);
+    static void createRealm(TestRealm fresh) {
+        realm = fresh;
         flow = new Delegations(realm);
-    }
-
-    @AfterAll
-    static void deleteRealm() {
-        if (realm != null) {
-            realm.close();
-        }
     }
 
     private static Set<String> scopeClaim(JWTClaimsSet claims) throws Exception {
@@ -51,11 +43,11 @@ class ConsentScopesIT {
 
     @Test
     void pageListsTheAppsDefaultScopesWithTheirTextsAndTheTokenCarriesNothingElse() throws Exception {
-        assertThat(realm.admin().defaultClientScopes(realm.name(), TestRealm.APP)).contains("profile", "email");
+        assertThat(realm.admin().defaultClientScopes(realm.name(), TestClients.APP)).contains("profile", "email");
         OAuth.Pkce pkce = OAuth.Pkce.s256();
         HttpLogin login = new HttpLogin(TestRealm.REDIRECT_URI);
 
-        HttpLogin.Outcome page = login.authorize(flow.authorizeUrl(pkce, Map.of("requested_actor", TestRealm.PLANNER)),
+        HttpLogin.Outcome page = login.authorize(flow.authorizeUrl(pkce, Map.of("requested_actor", TestClients.PLANNER)),
                 TestRealm.ALICE, TestRealm.ALICE_PASSWORD, null);
 
         assertThat(page.isConsentPage()).as(page.toString()).isTrue();
@@ -65,14 +57,14 @@ class ConsentScopesIT {
                 .containsEntry("email", "Email address")
                 .containsEntry("roles", "User roles")
                 .containsKey("openid");
-        assertThat(listed.keySet()).containsAll(realm.admin().defaultClientScopes(realm.name(), TestRealm.APP));
+        assertThat(listed.keySet()).containsAll(realm.admin().defaultClientScopes(realm.name(), TestClients.APP));
 
         HttpLogin.Outcome accepted = login.answer(page, "accept");
-        OAuth.TokenResponse response = flow.redeem(new Delegations.Code(accepted.code(), pkce), flow.actorToken(TestRealm.PLANNER));
+        OAuth.TokenResponse response = flow.redeem(new Delegations.Code(accepted.code(), pkce), flow.actorToken(TestClients.PLANNER));
 
         assertThat(response.status()).as(response.toString()).isEqualTo(200);
         JWTClaimsSet claims = Jwt.verify(response.accessToken(), realm);
-        assertThat(claims.getJSONObjectClaim("act")).containsEntry("client_id", TestRealm.PLANNER);
+        assertThat(claims.getJSONObjectClaim("act")).containsEntry("client_id", TestClients.PLANNER);
         assertThat(scopeClaim(claims)).contains("openid", "profile", "email");
         assertThat(listed.keySet()).as("every scope of the token was on the page").containsAll(scopeClaim(claims));
         ObjectNode event = realm.admin().events(realm.name(), "GRANT_CONSENT").get(0);
@@ -83,11 +75,11 @@ class ConsentScopesIT {
     void keycloaksOwnConsentOfTheAppHoldsOnlyWhatTheAgentPageShowed() {
         String user = "carol";
         String userId = realm.admin().createUser(realm.name(), user, "carol-password");
-        realm.admin().updateClient(realm.name(), TestRealm.APP, c -> c.put("consentRequired", true));
+        realm.admin().updateClient(realm.name(), TestClients.APP, c -> c.put("consentRequired", true));
         try {
             HttpLogin login = new HttpLogin(TestRealm.REDIRECT_URI);
-            HttpLogin.Outcome page = login.authorize(url(TestRealm.APP, "openid",
-                    Map.of("requested_actor", TestRealm.PLANNER), OAuth.Pkce.s256()), user, "carol-password", null);
+            HttpLogin.Outcome page = login.authorize(url(TestClients.APP, "openid",
+                    Map.of("requested_actor", TestClients.PLANNER), OAuth.Pkce.s256()), user, "carol-password", null);
             assertThat(page.isConsentPage()).as(page.toString()).isTrue();
             Map<String, String> shown = page.listedScopes();
 
@@ -96,8 +88,8 @@ class ConsentScopesIT {
             assertThat(accepted.code()).as("the agent page answered Keycloak's question too: %s", accepted).isNotBlank();
             assertThat(grantedByKeycloak(userId)).isNotEmpty().isSubsetOf(shown.keySet());
 
-            HttpLogin.Outcome wider = login.authorize(url(TestRealm.APP, "openid phone",
-                    Map.of("requested_actor", TestRealm.PLANNER), OAuth.Pkce.s256()), user, "carol-password", null);
+            HttpLogin.Outcome wider = login.authorize(url(TestClients.APP, "openid phone",
+                    Map.of("requested_actor", TestClients.PLANNER), OAuth.Pkce.s256()), user, "carol-password", null);
 
             assertThat(wider.isConsentPage()).as("an optional scope not shown before: %s", wider).isTrue();
             assertThat(wider.listedScopes()).containsEntry("phone", "Phone number");
@@ -105,7 +97,7 @@ class ConsentScopesIT {
             assertThat(login.answer(wider, "accept").code()).isNotBlank();
             assertThat(grantedByKeycloak(userId)).contains("phone").isSubsetOf(shownAgain.keySet());
         } finally {
-            realm.admin().updateClient(realm.name(), TestRealm.APP, c -> c.put("consentRequired", false));
+            realm.admin().updateClient(realm.name(), TestClients.APP, c -> c.put("consentRequired", false));
         }
     }
 
@@ -114,7 +106,7 @@ class ConsentScopesIT {
         JsonNode consents = realm.admin().get("/realms/" + realm.name() + "/users/" + userId + "/consents").body();
         List<String> granted = new ArrayList<>();
         for (JsonNode consent : consents) {
-            if (TestRealm.APP.equals(consent.path("clientId").asText())) {
+            if (TestClients.APP.equals(consent.path("clientId").asText())) {
                 consent.path("grantedClientScopes").forEach(scope -> granted.add(scope.asText()));
             }
         }
@@ -135,7 +127,7 @@ class ConsentScopesIT {
             realm.admin().setDefaultClientScope(realm.name(), app, scope, false);
         }
         realm.addAgent(agent, "scopes-secret", "Scopes Agent", null, "reader");
-        realm.admin().updateClient(realm.name(), agent, c -> c.with("attributes").put("actorbound.allowed-clients", app));
+        realm.admin().updateClient(realm.name(), agent, c -> c.with("attributes").put(AgentAttributes.ALLOWED_CLIENTS, app));
         HttpLogin login = new HttpLogin(TestRealm.REDIRECT_URI);
         Map<String, String> withAgent = Map.of("requested_actor", agent);
         HttpLogin.Outcome first = login.authorize(url(app, "openid", withAgent, OAuth.Pkce.s256()),

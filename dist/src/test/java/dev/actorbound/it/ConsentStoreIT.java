@@ -2,6 +2,7 @@ package dev.actorbound.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.actorbound.keycloak.core.ActorboundErrors;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -11,10 +12,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jwt.JWTClaimsSet;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The consent store as the runtime relies on it: a consent is a row of its own table, found again at the next login,
@@ -22,36 +21,27 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * written by hand is not one). Deleting a user or a realm leaves no row behind: on the PostgreSQL pass the table itself
  * is read. The admin export and import carry consents to another realm, and only for admins with the right roles.
  */
-@ExtendWith(KeycloakServer.class)
+@WithRealms
 class ConsentStoreIT {
 
     private static final String REVOKED = "the user's consent to this agent was revoked";
 
-    private static KeycloakServer server;
     private static TestRealm realm;
     private static Delegations flow;
 
     @BeforeAll
-    static void createRealm(KeycloakServer keycloak) {
-        server = keycloak;
-        realm = TestRealm.create(server);
+    static void createRealm(TestRealm fresh) {
+        realm = fresh;
         flow = new Delegations(realm);
-    }
-
-    @AfterAll
-    static void deleteRealm() {
-        if (realm != null) {
-            realm.close();
-        }
     }
 
     @Test
     void aConsentIsARowOfItsOwnAndNoUserAttribute() {
         long before = System.currentTimeMillis() / 1000;
-        OAuth.TokenResponse issued = flow.redeem(flow.delegatedCode(TestRealm.PLANNER), flow.actorToken(TestRealm.PLANNER));
+        OAuth.TokenResponse issued = flow.redeem(flow.delegatedCode(TestClients.PLANNER), flow.actorToken(TestClients.PLANNER));
         assertThat(issued.status()).as(issued.toString()).isEqualTo(200);
 
-        JsonNode row = exported(realm, TestRealm.ALICE, TestRealm.APP, TestRealm.PLANNER);
+        JsonNode row = exported(realm, TestRealm.ALICE, TestClients.APP, TestClients.PLANNER);
         assertThat(row).as("exported: %s", realm.exportedConsents()).isNotNull();
         assertThat(texts(row.path("scopes"))).contains("openid");
         assertThat(row.path("grantedAt").asLong()).isBetween(before, System.currentTimeMillis() / 1000);
@@ -63,33 +53,33 @@ class ConsentStoreIT {
 
     @Test
     void consentRevokedBetweenConsentAndRedemptionIsRefused() {
-        Delegations.Code code = flow.delegatedCode(TestRealm.BOOKING);
+        Delegations.Code code = flow.delegatedCode(TestClients.BOOKING);
 
-        MyAgentsSession.open(realm, TestRealm.ALICE).revoke(TestRealm.APP, TestRealm.BOOKING);
+        MyAgentsSession.open(realm, TestRealm.ALICE).revoke(TestClients.APP, TestClients.BOOKING);
 
-        flow.assertRefused(flow.redeem(code, flow.actorToken(TestRealm.BOOKING)), "invalid_grant", REVOKED,
-                "consent_revoked", TestRealm.BOOKING);
-        assertThat(realm.storedConsents(TestRealm.ALICE)).doesNotContain(TestRealm.consent(TestRealm.APP, TestRealm.BOOKING));
+        flow.assertRefused(flow.redeem(code, flow.actorToken(TestClients.BOOKING)), "invalid_grant", REVOKED,
+                ActorboundErrors.CONSENT_REVOKED, TestClients.BOOKING);
+        assertThat(realm.storedConsents(TestRealm.ALICE)).doesNotContain(TestRealm.consent(TestClients.APP, TestClients.BOOKING));
     }
 
     @Test
     void aFullUserUpdateWithoutAttributesKeepsTheConsent() throws Exception {
-        Delegations.Code code = flow.delegatedCode(TestRealm.PLANNER);
+        Delegations.Code code = flow.delegatedCode(TestClients.PLANNER);
         ObjectNode alice = realm.adminViewOfUser(TestRealm.ALICE);
         alice.putObject("attributes");
 
         assertThat(realm.admin().put(userPath(TestRealm.ALICE), alice).ok()).isTrue();
 
-        OAuth.TokenResponse redeemed = flow.redeem(code, flow.actorToken(TestRealm.PLANNER));
+        OAuth.TokenResponse redeemed = flow.redeem(code, flow.actorToken(TestClients.PLANNER));
         assertThat(redeemed.status()).as(redeemed.toString()).isEqualTo(200);
         assertThat(Jwt.verify(redeemed.accessToken(), realm).getJSONObjectClaim("act"))
-                .containsEntry("client_id", TestRealm.PLANNER);
+                .containsEntry("client_id", TestClients.PLANNER);
     }
 
     @Test
     void handWrittenConsentIsNotAConsent() {
-        String app = realm.admin().clientUuid(realm.name(), TestRealm.APP);
-        String agent = realm.admin().clientUuid(realm.name(), TestRealm.BOOKING);
+        String app = realm.admin().clientUuid(realm.name(), TestClients.APP);
+        String agent = realm.admin().clientUuid(realm.name(), TestClients.BOOKING);
         ObjectNode bob = realm.adminViewOfUser(TestRealm.BOB);
         bob.with("attributes").putArray("actorbound.consent." + app + "." + agent).add("granted");
         bob.with("attributes").putArray("actorbound.delegation-clients").add(app).add(agent);
@@ -99,7 +89,7 @@ class ConsentStoreIT {
         assertThat(session.authorize(flow.authorizeUrl(OAuth.Pkce.s256(), Map.of()), TestRealm.BOB,
                 TestRealm.BOB_PASSWORD, null).code()).isNotBlank();
         HttpLogin.Outcome outcome = session.authorize(flow.authorizeUrl(OAuth.Pkce.s256(),
-                Map.of("requested_actor", TestRealm.BOOKING, "prompt", "none")), TestRealm.BOB, TestRealm.BOB_PASSWORD, null);
+                Map.of("requested_actor", TestClients.BOOKING, "prompt", "none")), TestRealm.BOB, TestRealm.BOB_PASSWORD, null);
 
         assertThat(outcome.callback()).as(outcome.toString()).containsEntry("error", "consent_required")
                 .doesNotContainKey("code");
@@ -108,8 +98,8 @@ class ConsentStoreIT {
     @Test
     void deletingAUserDeletesTheirConsents() {
         String carol = realm.createUser("carol", "reader");
-        consent(realm, "carol", TestRealm.APP, TestRealm.PLANNER);
-        assertThat(realm.storedConsents("carol")).contains(TestRealm.consent(TestRealm.APP, TestRealm.PLANNER));
+        consent(realm, "carol", TestClients.APP, TestClients.PLANNER);
+        assertThat(realm.storedConsents("carol")).contains(TestRealm.consent(TestClients.APP, TestClients.PLANNER));
 
         realm.admin().delete("/realms/" + realm.name() + "/users/" + carol, null).expectOk("delete carol");
 
@@ -120,60 +110,55 @@ class ConsentStoreIT {
     }
 
     @Test
-    void deletingARealmDeletesItsConsents() {
-        try (TestRealm other = TestRealm.create(server)) {
-            String realmId = other.id();
-            consent(other, TestRealm.ALICE, TestRealm.APP, TestRealm.PLANNER);
-            assertThat(other.storedConsents(TestRealm.ALICE)).isNotEmpty();
+    void deletingARealmDeletesItsConsents(TestRealm other) {
+        String realmId = other.id();
+        consent(other, TestRealm.ALICE, TestClients.APP, TestClients.PLANNER);
+        assertThat(other.storedConsents(TestRealm.ALICE)).isNotEmpty();
 
-            Admin.Response deleted = other.admin().delete("/realms/" + other.name(), null);
+        Admin.Response deleted = other.admin().delete("/realms/" + other.name(), null);
 
-            assertThat(deleted.status()).as("the table's rows do not hold the realm back: %s", deleted).isEqualTo(204);
-            if (PostgresDatabase.available()) {
-                assertThat(PostgresDatabase.consentRows(null, "REALM_ID", realmId)).as("rows of the deleted realm").isZero();
-            }
+        assertThat(deleted.status()).as("the table's rows do not hold the realm back: %s", deleted).isEqualTo(204);
+        if (PostgresDatabase.available()) {
+            assertThat(PostgresDatabase.consentRows(null, "REALM_ID", realmId)).as("rows of the deleted realm").isZero();
         }
     }
 
     @Test
-    void exportAndImportCarryConsentsToAnotherRealm() throws Exception {
-        consent(realm, TestRealm.ALICE, TestRealm.APP, TestRealm.PLANNER);
-        consent(realm, TestRealm.ALICE, TestRealm.BACKEND, TestRealm.BOOKING);
+    void exportAndImportCarryConsentsToAnotherRealm(TestRealm copy) throws Exception {
+        consent(realm, TestRealm.ALICE, TestClients.APP, TestClients.PLANNER);
+        consent(realm, TestRealm.ALICE, TestClients.BACKEND, TestClients.BOOKING);
         JsonNode exported = realm.exportedConsents();
-        try (TestRealm copy = TestRealm.create(server)) {
-            Admin.Response imported = copy.admin().post(copy.consentsPath(), exported);
 
-            assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
-            assertThat(imported.body().path("imported").asInt()).isEqualTo(exported.size());
-            assertThat(asSet(copy.exportedConsents())).isEqualTo(asSet(exported));
-            Delegations copyFlow = new Delegations(copy);
-            OAuth.Pkce pkce = OAuth.Pkce.s256();
-            HttpLogin.Outcome again = copyFlow.authorize(pkce, Map.of("requested_actor", TestRealm.PLANNER), null);
-            assertThat(again.isConsentPage()).as("the imported consent skips the page: %s", again).isFalse();
-            OAuth.TokenResponse redeemed = copyFlow.redeem(new Delegations.Code(again.code(), pkce),
-                    copyFlow.actorToken(TestRealm.PLANNER));
-            assertThat(redeemed.status()).as(redeemed.toString()).isEqualTo(200);
-            JWTClaimsSet claims = Jwt.verify(redeemed.accessToken(), copy);
-            assertThat(claims.getSubject()).isEqualTo(copy.userId(TestRealm.ALICE));
-            assertThat(claims.getJSONObjectClaim("act")).containsEntry("client_id", TestRealm.PLANNER)
-                    .containsEntry("sub", copy.agentServiceAccountId(TestRealm.PLANNER));
-        }
+        Admin.Response imported = copy.admin().post(copy.consentsPath(), exported);
+
+        assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+        assertThat(imported.body().path("imported").asInt()).isEqualTo(exported.size());
+        assertThat(asSet(copy.exportedConsents())).isEqualTo(asSet(exported));
+        Delegations copyFlow = new Delegations(copy);
+        OAuth.Pkce pkce = OAuth.Pkce.s256();
+        HttpLogin.Outcome again = copyFlow.authorize(pkce, Map.of("requested_actor", TestClients.PLANNER), null);
+        assertThat(again.isConsentPage()).as("the imported consent skips the page: %s", again).isFalse();
+        OAuth.TokenResponse redeemed = copyFlow.redeem(new Delegations.Code(again.code(), pkce),
+                copyFlow.actorToken(TestClients.PLANNER));
+        assertThat(redeemed.status()).as(redeemed.toString()).isEqualTo(200);
+        JWTClaimsSet claims = Jwt.verify(redeemed.accessToken(), copy);
+        assertThat(claims.getSubject()).isEqualTo(copy.userId(TestRealm.ALICE));
+        assertThat(claims.getJSONObjectClaim("act")).containsEntry("client_id", TestClients.PLANNER)
+                .containsEntry("sub", copy.agentServiceAccountId(TestClients.PLANNER));
     }
 
     @Test
-    void anImportNamingWhatTheRealmDoesNotHaveImportsNothing() {
-        try (TestRealm copy = TestRealm.create(server)) {
-            for (String agent : List.of("no-such-agent", TestRealm.NOT_AN_AGENT)) {
-                ArrayNode entries = Admin.JSON.createArrayNode();
-                entries.add(entry(TestRealm.ALICE, TestRealm.APP, TestRealm.PLANNER));
-                entries.add(entry(TestRealm.ALICE, TestRealm.APP, agent));
+    void anImportNamingWhatTheRealmDoesNotHaveImportsNothing(TestRealm copy) {
+        for (String agent : List.of("no-such-agent", TestClients.NOT_AN_AGENT)) {
+            ArrayNode entries = Admin.JSON.createArrayNode();
+            entries.add(entry(TestRealm.ALICE, TestClients.APP, TestClients.PLANNER));
+            entries.add(entry(TestRealm.ALICE, TestClients.APP, agent));
 
-                Admin.Response refused = copy.admin().post(copy.consentsPath(), entries);
+            Admin.Response refused = copy.admin().post(copy.consentsPath(), entries);
 
-                assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
-                assertThat(refused.body().path("errorMessage").asText()).isEqualTo("Entry 1: no agent " + agent + " in this realm.");
-                assertThat(copy.exportedConsents()).as("all or nothing").isEmpty();
-            }
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+            assertThat(refused.body().path("errorMessage").asText()).isEqualTo("Entry 1: no agent " + agent + " in this realm.");
+            assertThat(copy.exportedConsents()).as("all or nothing").isEmpty();
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.actorbound.it;
 
-import static dev.actorbound.it.TestRealm.PLANNER;
+import static dev.actorbound.it.TestClients.PLANNER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -12,10 +12,8 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jwt.JWTClaimsSet;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Keycloak's own APIs never accept a delegated token, whatever roles the agent was mapped to: the Account REST API
@@ -25,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>Realm: alice also holds {@code realm-management:view-users}; planner-agent is mapped to it and to the account
  * client's {@code view-profile} and {@code manage-account}, as an admin might do by mistake.
  */
-@ExtendWith(KeycloakServer.class)
+@WithRealms
 class DelegatedApiAccessIT {
 
     static final String ADMIN_REFUSED = "a delegated token (one with act) cannot be used with the Admin API";
@@ -37,8 +35,8 @@ class DelegatedApiAccessIT {
     private static Exchanges ex;
 
     @BeforeAll
-    static void createRealm(KeycloakServer server) {
-        realm = TestRealm.create(server);
+    static void createRealm(TestRealm fresh) {
+        realm = fresh;
         ex = Exchanges.setUp(realm);
         Admin admin = realm.admin();
         admin.addClientRolesToUser(realm.name(), realm.userId(TestRealm.ALICE), "realm-management", "view-users");
@@ -48,13 +46,6 @@ class DelegatedApiAccessIT {
         admin.post(planner + admin.clientUuid(realm.name(), "account"),
                 List.of(clientRole(admin, "account", "view-profile"), clientRole(admin, "account", "manage-account")))
                 .expectOk("map account roles to planner");
-    }
-
-    @AfterAll
-    static void deleteRealm() {
-        if (realm != null) {
-            realm.close();
-        }
     }
 
     @Test
@@ -124,14 +115,14 @@ class DelegatedApiAccessIT {
 
     @Test
     void introspectionShowsTheNarrowedRolesEvenForALightweightToken() throws Exception {
-        ex.addAudienceMapper(TestRealm.APP, Exchanges.CALENDAR_API);
-        realm.admin().updateClient(realm.name(), TestRealm.APP,
+        ex.addAudienceMapper(TestClients.APP, TestClients.CALENDAR_API);
+        realm.admin().updateClient(realm.name(), TestClients.APP,
                 c -> c.with("attributes").put("client.use.lightweight.access.token.enabled", "true"));
         try {
             String delegated = ex.codeFlowToken(PLANNER);
             assertThat(Jwt.verify(delegated, realm).getClaim("realm_access")).as("a lightweight JWT names no roles").isNull();
 
-            JsonNode answer = realm.oauth().introspect(realm.name(), delegated, Exchanges.CALENDAR_API, Exchanges.CALENDAR_API_SECRET);
+            JsonNode answer = realm.oauth().introspect(realm.name(), delegated, TestClients.CALENDAR_API, TestClients.CALENDAR_API_SECRET);
 
             assertThat(answer.path("active").asBoolean()).as(answer.toString()).isTrue();
             assertThat(answer.path("act").path("client_id").asText()).isEqualTo(PLANNER);
@@ -140,14 +131,14 @@ class DelegatedApiAccessIT {
             assertThat(answer.path("resource_access").has("realm-management")).isFalse();
             assertThat(answer.path("resource_access").has("account")).isFalse();
         } finally {
-            realm.admin().updateClient(realm.name(), TestRealm.APP,
+            realm.admin().updateClient(realm.name(), TestClients.APP,
                     c -> c.with("attributes").put("client.use.lightweight.access.token.enabled", "false"));
         }
     }
 
     @Test
     void userinfoShowsTheDelegationsRolesNotTheUsers() {
-        realm.admin().post("/realms/" + realm.name() + "/clients/" + realm.admin().clientUuid(realm.name(), TestRealm.APP)
+        realm.admin().post("/realms/" + realm.name() + "/clients/" + realm.admin().clientUuid(realm.name(), TestClients.APP)
                 + "/protocol-mappers/models", Map.of("name", "roles-in-userinfo", "protocol", "openid-connect",
                 "protocolMapper", "oidc-usermodel-realm-role-mapper", "config", Map.of("claim.name", "user_roles",
                         "multivalued", "true", "userinfo.token.claim", "true", "access.token.claim", "false",
@@ -174,7 +165,7 @@ class DelegatedApiAccessIT {
     @Test
     void theClientRegistrationApiRefusesADelegatedTokenEvenALightweightOne() {
         realm.admin().addClientRolesToUser(realm.name(), realm.userId(TestRealm.ALICE), "realm-management", "create-client");
-        realm.admin().updateClient(realm.name(), TestRealm.APP,
+        realm.admin().updateClient(realm.name(), TestClients.APP,
                 c -> c.with("attributes").put("client.use.lightweight.access.token.enabled", "true"));
         try {
             String delegated = ex.codeFlowToken(PLANNER);
@@ -190,7 +181,7 @@ class DelegatedApiAccessIT {
             assertThat(body.path("error_description").asText()).isEqualTo(REGISTRATION_REFUSED);
             assertThat(realm.admin().get("/realms/" + realm.name() + "/clients?clientId=rogue-client").body()).isEmpty();
         } finally {
-            realm.admin().updateClient(realm.name(), TestRealm.APP,
+            realm.admin().updateClient(realm.name(), TestClients.APP,
                     c -> c.with("attributes").put("client.use.lightweight.access.token.enabled", "false"));
         }
     }

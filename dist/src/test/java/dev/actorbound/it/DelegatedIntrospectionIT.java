@@ -2,6 +2,8 @@ package dev.actorbound.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.actorbound.keycloak.core.ActorboundErrors;
+import dev.actorbound.keycloak.core.AgentAttributes;
 import java.text.ParseException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -14,10 +16,8 @@ import java.util.function.Function;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jwt.JWTParser;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * with Keycloak's per-client "introspection without audience check" on, so that every (token, hint) pair is active
  * before the revocation and only the delegation check can turn it inactive.
  */
-@ExtendWith(KeycloakServer.class)
+@WithRealms
 class DelegatedIntrospectionIT {
 
     /** No hint, then every introspection provider Keycloak 26.7.3 registers. */
@@ -68,34 +68,27 @@ class DelegatedIntrospectionIT {
     private static Delegations flow;
 
     @BeforeAll
-    static void createRealm(KeycloakServer server) {
-        realm = TestRealm.create(server);
+    static void createRealm(TestRealm fresh) {
+        realm = fresh;
         flow = new Delegations(realm);
         realm.addResourceServer();
-        realm.admin().updateClient(realm.name(), TestRealm.PLANNER, c -> c.with("attributes").put("actorbound.refresh-allowed", "true"));
+        realm.admin().updateClient(realm.name(), TestClients.PLANNER, c -> c.with("attributes").put(AgentAttributes.REFRESH_ALLOWED, "true"));
         // an agent gets offline tokens only when mapped to offline_access
-        realm.admin().addClientScopeMappingRealmRoles(realm.name(), TestRealm.PLANNER, "offline_access");
-        realm.admin().updateClient(realm.name(), TestRealm.BACKEND, c -> c.with("attributes")
+        realm.admin().addClientScopeMappingRealmRoles(realm.name(), TestClients.PLANNER, "offline_access");
+        realm.admin().updateClient(realm.name(), TestClients.BACKEND, c -> c.with("attributes")
                 .put("allow.token.introspection.without.audience.check", "true"));
     }
 
-    @AfterAll
-    static void deleteRealm() {
-        if (realm != null) {
-            realm.close();
-        }
-    }
-
     private static OAuth.TokenResponse backendTokens(String scope) {
-        OAuth.TokenResponse response = flow.redeemAtBackend(flow.delegatedBackendCode(TestRealm.PLANNER, scope),
-                flow.actorToken(TestRealm.PLANNER));
+        OAuth.TokenResponse response = flow.redeemAtBackend(flow.delegatedBackendCode(TestClients.PLANNER, scope),
+                flow.actorToken(TestClients.PLANNER));
         assertThat(response.status()).as(response.toString()).isEqualTo(200);
         assertThat(response.refreshToken()).as("the planner allows refresh").isNotBlank();
         return response;
     }
 
     private static OAuth.TokenResponse introspect(String token, String hint) {
-        OAuth.TokenResponse response = realm.oauth().introspect(realm.name(), token, hint, TestRealm.BACKEND, TestRealm.BACKEND_SECRET);
+        OAuth.TokenResponse response = realm.oauth().introspect(realm.name(), token, hint, TestClients.BACKEND, TestClients.BACKEND_SECRET);
         assertThat(response.status()).as("hint %s: %s", hint, response).isEqualTo(200);
         return response;
     }
@@ -146,7 +139,7 @@ class DelegatedIntrospectionIT {
         assertThat(active(before)).as("before").isEqualTo(acceptedByKeycloak(kind));
         before.forEach((hint, body) -> {
             if (body.path("active").asBoolean() && !"requesting_party_token".equals(hint)) {
-                assertThat(body.path("act").path("client_id").asText()).as("act with hint %s", hint).isEqualTo(TestRealm.PLANNER);
+                assertThat(body.path("act").path("client_id").asText()).as("act with hint %s", hint).isEqualTo(TestClients.PLANNER);
             }
         });
         return token;
@@ -162,8 +155,8 @@ class DelegatedIntrospectionIT {
                 .hasSize((int) HINTS.stream().filter(kind::acceptedBy).count());
         events.forEach(event -> {
             assertThat(event.path("details").path("reason").asText()).isEqualTo(reason);
-            assertThat(event.path("details").path("actor").asText()).isEqualTo(TestRealm.PLANNER);
-            assertThat(event.path("clientId").asText()).isEqualTo(TestRealm.BACKEND);
+            assertThat(event.path("details").path("actor").asText()).isEqualTo(TestClients.PLANNER);
+            assertThat(event.path("clientId").asText()).isEqualTo(TestClients.BACKEND);
             assertThat(event.toString()).doesNotContain("eyJ");
         });
     }
@@ -175,18 +168,18 @@ class DelegatedIntrospectionIT {
 
         realm.revokeStoredConsents(TestRealm.ALICE);
 
-        assertInactiveAtEveryHint(kind, token, "consent_revoked", CONSENT_REVOKED);
+        assertInactiveAtEveryHint(kind, token, ActorboundErrors.CONSENT_REVOKED, CONSENT_REVOKED);
     }
 
     @ParameterizedTest
     @EnumSource(value = Kind.class, names = {"ACCESS", "REFRESH"})
     void everyHintAnswersInactiveOnceTheAgentIsDisabled(Kind kind) {
         String token = delegatedToken(kind);
-        realm.admin().updateClient(realm.name(), TestRealm.PLANNER, c -> c.put("enabled", false));
+        realm.admin().updateClient(realm.name(), TestClients.PLANNER, c -> c.put("enabled", false));
         try {
-            assertInactiveAtEveryHint(kind, token, "agent_unavailable", AGENT_UNAVAILABLE);
+            assertInactiveAtEveryHint(kind, token, ActorboundErrors.AGENT_UNAVAILABLE, AGENT_UNAVAILABLE);
         } finally {
-            realm.admin().updateClient(realm.name(), TestRealm.PLANNER, c -> c.put("enabled", true));
+            realm.admin().updateClient(realm.name(), TestClients.PLANNER, c -> c.put("enabled", true));
         }
     }
 
@@ -200,7 +193,7 @@ class DelegatedIntrospectionIT {
         assertThat(Jwt.verify(idToken, realm).getClaim("act")).as("an ID token names no actor").isNull();
 
         OAuth.TokenResponse byIdTokenHint = realm.oauth().introspect(realm.name(), idToken, "id_token",
-                TestRealm.BACKEND, TestRealm.BACKEND_SECRET);
+                TestClients.BACKEND, TestClients.BACKEND_SECRET);
 
         assertThat(byIdTokenHint.status()).as(byIdTokenHint.toString()).isEqualTo(400);
         assertThat(byIdTokenHint.error()).isEqualTo("invalid_request");
@@ -232,15 +225,15 @@ class DelegatedIntrospectionIT {
      */
     @Test
     void introspectionNeverReportsMoreThanTheDelegatedTokenCarries() throws Exception {
-        OAuth.TokenResponse tokens = flow.redeem(flow.delegatedCode(TestRealm.PLANNER), flow.actorToken(TestRealm.PLANNER));
+        OAuth.TokenResponse tokens = flow.redeem(flow.delegatedCode(TestClients.PLANNER), flow.actorToken(TestClients.PLANNER));
         assertThat(tokens.status()).as(tokens.toString()).isEqualTo(200);
         Set<String> carried = grants(Admin.read(Admin.write(Jwt.verify(tokens.accessToken(), realm).toJSONObject())));
-        assertThat(carried).as("the planner's role, for the resource server").contains("reader", "aud=" + TestRealm.RESOURCE_SERVER)
+        assertThat(carried).as("the planner's role, for the resource server").contains("reader", "aud=" + TestClients.CALENDAR_API)
                 .doesNotContain("writer");
 
         for (String hint : Arrays.asList(null, "access_token")) {
-            JsonNode answer = realm.oauth().introspect(realm.name(), tokens.accessToken(), hint, TestRealm.RESOURCE_SERVER,
-                    TestRealm.RESOURCE_SERVER_SECRET).body();
+            JsonNode answer = realm.oauth().introspect(realm.name(), tokens.accessToken(), hint, TestClients.CALENDAR_API,
+                    TestClients.CALENDAR_API_SECRET).body();
             assertThat(answer.path("active").asBoolean()).as("hint %s: %s", hint, answer).isTrue();
             assertThat(grants(answer)).as("hint %s", hint).isSubsetOf(carried).contains("reader");
         }

@@ -2,22 +2,22 @@ package dev.actorbound.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.actorbound.keycloak.core.ActorboundErrors;
+import dev.actorbound.keycloak.core.AgentAttributes;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jwt.JWTClaimsSet;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * PROTOCOL §5: refresh of a delegated token. Only an agent whose settings allow it gets a refresh token; every
  * refresh needs the agent's own actor token again, re-checks the agent, the consent and the user's live roles,
  * and the refreshed token keeps {@code act}. A delegated refresh token never turns into a plain token.
  */
-@ExtendWith(KeycloakServer.class)
+@WithRealms
 class DelegatedRefreshIT {
 
     private static final String OFFLINE_NOT_MAPPED =
@@ -28,26 +28,19 @@ class DelegatedRefreshIT {
     private static Delegations flow;
 
     @BeforeAll
-    static void createRealm(KeycloakServer server) {
-        realm = TestRealm.create(server);
+    static void createRealm(TestRealm fresh) {
+        realm = fresh;
         flow = new Delegations(realm);
-        setRefreshAllowed(TestRealm.PLANNER, "true");
-    }
-
-    @AfterAll
-    static void deleteRealm() {
-        if (realm != null) {
-            realm.close();
-        }
+        setRefreshAllowed(TestClients.PLANNER, "true");
     }
 
     private static void setRefreshAllowed(String agent, String value) {
-        realm.admin().updateClient(realm.name(), agent, c -> c.with("attributes").put("actorbound.refresh-allowed", value));
+        realm.admin().updateClient(realm.name(), agent, c -> c.with("attributes").put(AgentAttributes.REFRESH_ALLOWED, value));
     }
 
     /** Redeems a fresh planner code; the planner allows refresh, so a refresh token comes with the access token. */
     private static OAuth.TokenResponse plannerTokens() {
-        OAuth.TokenResponse response = flow.redeem(flow.delegatedCode(TestRealm.PLANNER), flow.actorToken(TestRealm.PLANNER));
+        OAuth.TokenResponse response = flow.redeem(flow.delegatedCode(TestClients.PLANNER), flow.actorToken(TestClients.PLANNER));
         assertThat(response.status()).as(response.toString()).isEqualTo(200);
         assertThat(response.refreshToken()).as("refresh token for an agent that allows refresh").isNotBlank();
         return response;
@@ -66,9 +59,9 @@ class DelegatedRefreshIT {
     private static void assertDelegatedToPlanner(String accessToken) throws Exception {
         JWTClaimsSet claims = Jwt.verify(accessToken, realm);
         assertThat(claims.getSubject()).isEqualTo(realm.userId(TestRealm.ALICE));
-        assertThat(claims.getStringClaim("azp")).isEqualTo(TestRealm.APP);
+        assertThat(claims.getStringClaim("azp")).isEqualTo(TestClients.APP);
         assertThat(claims.getJSONObjectClaim("act")).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "sub", realm.agentServiceAccountId(TestRealm.PLANNER), "client_id", TestRealm.PLANNER));
+                "sub", realm.agentServiceAccountId(TestClients.PLANNER), "client_id", TestClients.PLANNER));
         long lifetime = (claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()) / 1000;
         assertThat(lifetime).as("delegated token lifetime").isPositive().isLessThanOrEqualTo(300);
         assertThat(realmRoles(claims)).as("only the planner's roles").doesNotContain("writer");
@@ -89,8 +82,8 @@ class DelegatedRefreshIT {
         assertThat(response.body().has("refresh_token")).isFalse();
         ObjectNode event = refreshEvent("REFRESH_TOKEN_ERROR", description);
         assertThat(event.path("error").asText()).isEqualTo(eventError);
-        assertThat(event.path("details").path("actor").asText()).isEqualTo(TestRealm.PLANNER);
-        assertThat(event.path("details").path("actor_chain").asText()).isEqualTo(TestRealm.PLANNER);
+        assertThat(event.path("details").path("actor").asText()).isEqualTo(TestClients.PLANNER);
+        assertThat(event.path("details").path("actor_chain").asText()).isEqualTo(TestClients.PLANNER);
         assertThat(event.toString()).doesNotContain("eyJ");
     }
 
@@ -99,19 +92,19 @@ class DelegatedRefreshIT {
         OAuth.TokenResponse first = plannerTokens();
         assertDelegatedToPlanner(first.accessToken());
 
-        OAuth.TokenResponse second = refresh(first.refreshToken(), flow.actorToken(TestRealm.PLANNER));
+        OAuth.TokenResponse second = refresh(first.refreshToken(), flow.actorToken(TestClients.PLANNER));
         assertThat(second.status()).as(second.toString()).isEqualTo(200);
         assertDelegatedToPlanner(second.accessToken());
         assertThat(second.accessToken()).isNotEqualTo(first.accessToken());
         assertThat(second.refreshToken()).isNotBlank();
 
-        OAuth.TokenResponse third = refresh(second.refreshToken(), flow.actorToken(TestRealm.PLANNER));
+        OAuth.TokenResponse third = refresh(second.refreshToken(), flow.actorToken(TestClients.PLANNER));
         assertThat(third.status()).as(third.toString()).isEqualTo(200);
         assertDelegatedToPlanner(third.accessToken());
 
         ObjectNode event = realm.admin().events(realm.name(), "REFRESH_TOKEN").get(0);
-        assertThat(event.path("details").path("actor").asText()).isEqualTo(TestRealm.PLANNER);
-        assertThat(event.path("details").path("actor_chain").asText()).isEqualTo(TestRealm.PLANNER);
+        assertThat(event.path("details").path("actor").asText()).isEqualTo(TestClients.PLANNER);
+        assertThat(event.path("details").path("actor_chain").asText()).isEqualTo(TestClients.PLANNER);
         assertThat(event.path("userId").asText()).isEqualTo(realm.userId(TestRealm.ALICE));
         assertThat(Exchanges.words(event.path("details").path("granted_roles").asText()))
                 .containsExactlyInAnyOrderElementsOf(Exchanges.allRoles(Jwt.verify(third.accessToken(), realm)));
@@ -128,8 +121,8 @@ class DelegatedRefreshIT {
     void refreshWithAnotherAgentsActorTokenIsRefused() {
         OAuth.TokenResponse tokens = plannerTokens();
 
-        assertRefused(refresh(tokens.refreshToken(), flow.actorToken(TestRealm.BOOKING)), "invalid_grant",
-                "actor_token does not belong to the agent the user consented to", "actor_mismatch");
+        assertRefused(refresh(tokens.refreshToken(), flow.actorToken(TestClients.BOOKING)), "invalid_grant",
+                "actor_token does not belong to the agent the user consented to", ActorboundErrors.ACTOR_MISMATCH);
     }
 
     @Test
@@ -137,13 +130,13 @@ class DelegatedRefreshIT {
         OAuth.TokenResponse tokens = plannerTokens();
 
         assertRefused(refresh(tokens.refreshToken(), tokens.accessToken()), "invalid_grant",
-                "actor_token must be the agent's own token, not a delegated token", "delegated_actor_token");
+                "actor_token must be the agent's own token, not a delegated token", ActorboundErrors.DELEGATED_ACTOR_TOKEN);
     }
 
     @Test
     void refreshWithATamperedActorTokenIsRefused() {
         OAuth.TokenResponse tokens = plannerTokens();
-        String actor = flow.actorToken(TestRealm.PLANNER);
+        String actor = flow.actorToken(TestClients.PLANNER);
         String tampered = actor.substring(0, actor.length() - 4) + (actor.endsWith("AAAA") ? "BBBB" : "AAAA");
 
         assertRefused(refresh(tokens.refreshToken(), tampered), "invalid_grant",
@@ -155,31 +148,31 @@ class DelegatedRefreshIT {
         OAuth.TokenResponse tokens = plannerTokens();
         realm.revokeStoredConsents(TestRealm.ALICE);
 
-        assertRefused(refresh(tokens.refreshToken(), flow.actorToken(TestRealm.PLANNER)), "invalid_grant",
-                "the user's consent to this agent was revoked", "consent_revoked");
+        assertRefused(refresh(tokens.refreshToken(), flow.actorToken(TestClients.PLANNER)), "invalid_grant",
+                "the user's consent to this agent was revoked", ActorboundErrors.CONSENT_REVOKED);
     }
 
     @Test
     void refreshAfterTheAdminTurnedRefreshOffIsRefused() {
         OAuth.TokenResponse tokens = plannerTokens();
-        setRefreshAllowed(TestRealm.PLANNER, "false");
+        setRefreshAllowed(TestClients.PLANNER, "false");
         try {
-            assertRefused(refresh(tokens.refreshToken(), flow.actorToken(TestRealm.PLANNER)), "invalid_grant",
+            assertRefused(refresh(tokens.refreshToken(), flow.actorToken(TestClients.PLANNER)), "invalid_grant",
                     "the agent's settings no longer allow refresh of delegated tokens", "not_allowed");
         } finally {
-            setRefreshAllowed(TestRealm.PLANNER, "true");
+            setRefreshAllowed(TestClients.PLANNER, "true");
         }
     }
 
     @Test
     void refreshAfterTheAgentLostTheAgentRoleIsRefused() {
         OAuth.TokenResponse tokens = plannerTokens();
-        String actorToken = flow.actorToken(TestRealm.PLANNER);
-        String serviceAccount = realm.agentServiceAccountId(TestRealm.PLANNER);
+        String actorToken = flow.actorToken(TestClients.PLANNER);
+        String serviceAccount = realm.agentServiceAccountId(TestClients.PLANNER);
         realm.admin().removeRealmRolesFromUser(realm.name(), serviceAccount, TestRealm.AGENT_ROLE);
         try {
             assertRefused(refresh(tokens.refreshToken(), actorToken), "invalid_grant",
-                    "the agent is no longer available (disabled, deleted, no longer an agent, or Full scope allowed switched on)", "agent_unavailable");
+                    "the agent is no longer available (disabled, deleted, no longer an agent, or Full scope allowed switched on)", ActorboundErrors.AGENT_UNAVAILABLE);
         } finally {
             realm.admin().addRealmRolesToUser(realm.name(), serviceAccount, TestRealm.AGENT_ROLE);
         }
@@ -192,10 +185,10 @@ class DelegatedRefreshIT {
         String alice = realm.userId(TestRealm.ALICE);
         realm.admin().removeRealmRolesFromUser(realm.name(), alice, "reader");
         try {
-            OAuth.TokenResponse refreshed = refresh(tokens.refreshToken(), flow.actorToken(TestRealm.PLANNER));
+            OAuth.TokenResponse refreshed = refresh(tokens.refreshToken(), flow.actorToken(TestClients.PLANNER));
             assertThat(refreshed.status()).as(refreshed.toString()).isEqualTo(200);
             JWTClaimsSet claims = Jwt.verify(refreshed.accessToken(), realm);
-            assertThat(claims.getJSONObjectClaim("act")).containsEntry("client_id", TestRealm.PLANNER);
+            assertThat(claims.getJSONObjectClaim("act")).containsEntry("client_id", TestClients.PLANNER);
             assertThat(realmRoles(claims)).doesNotContain("reader", "writer");
         } finally {
             realm.admin().addRealmRolesToUser(realm.name(), alice, "reader");
@@ -204,37 +197,37 @@ class DelegatedRefreshIT {
 
     @Test
     void agentWithoutRefreshSettingGetsNoRefreshToken() throws Exception {
-        OAuth.TokenResponse response = flow.redeem(flow.delegatedCode(TestRealm.BOOKING), flow.actorToken(TestRealm.BOOKING));
+        OAuth.TokenResponse response = flow.redeem(flow.delegatedCode(TestClients.BOOKING), flow.actorToken(TestClients.BOOKING));
 
         assertThat(response.status()).as(response.toString()).isEqualTo(200);
-        assertThat(Jwt.verify(response.accessToken(), realm).getJSONObjectClaim("act")).containsEntry("client_id", TestRealm.BOOKING);
+        assertThat(Jwt.verify(response.accessToken(), realm).getJSONObjectClaim("act")).containsEntry("client_id", TestClients.BOOKING);
         assertThat(response.body().has("refresh_token")).as("no refresh token by default").isFalse();
     }
 
     @Test
     void anAgentWithoutTheOfflineAccessRoleGetsNoOfflineToken() {
-        OAuth.TokenResponse offline = flow.redeem(offlineCode(), flow.actorToken(TestRealm.PLANNER));
+        OAuth.TokenResponse offline = flow.redeem(offlineCode(), flow.actorToken(TestClients.PLANNER));
 
-        flow.assertRefused(offline, "invalid_grant", OFFLINE_NOT_MAPPED, "delegation_widened", TestRealm.PLANNER);
+        flow.assertRefused(offline, "invalid_grant", OFFLINE_NOT_MAPPED, ActorboundErrors.DELEGATION_WIDENED, TestClients.PLANNER);
     }
 
     @Test
     void offlineDelegatedTokenNeedsTheActorTokenTooAndTheAgentsOfflineRole() throws Exception {
         setOfflineAccessMapped(true);
         try {
-            OAuth.TokenResponse offline = flow.redeem(offlineCode(), flow.actorToken(TestRealm.PLANNER));
+            OAuth.TokenResponse offline = flow.redeem(offlineCode(), flow.actorToken(TestClients.PLANNER));
             assertThat(offline.status()).as(offline.toString()).isEqualTo(200);
             assertThat(offline.body().path("scope").asText()).contains("offline_access");
 
             assertRefused(refresh(offline.refreshToken(), null), "invalid_request", ACTOR_REQUIRED, "invalid_request");
-            OAuth.TokenResponse refreshed = refresh(offline.refreshToken(), flow.actorToken(TestRealm.PLANNER));
+            OAuth.TokenResponse refreshed = refresh(offline.refreshToken(), flow.actorToken(TestClients.PLANNER));
             assertThat(refreshed.status()).as(refreshed.toString()).isEqualTo(200);
             assertThat(Jwt.verify(refreshed.accessToken(), realm).getJSONObjectClaim("act"))
-                    .containsEntry("client_id", TestRealm.PLANNER);
+                    .containsEntry("client_id", TestClients.PLANNER);
 
             setOfflineAccessMapped(false);
-            assertRefused(refresh(refreshed.refreshToken(), flow.actorToken(TestRealm.PLANNER)), "invalid_grant",
-                    OFFLINE_NOT_MAPPED, "delegation_widened");
+            assertRefused(refresh(refreshed.refreshToken(), flow.actorToken(TestClients.PLANNER)), "invalid_grant",
+                    OFFLINE_NOT_MAPPED, ActorboundErrors.DELEGATION_WIDENED);
         } finally {
             setOfflineAccessMapped(false);
         }
@@ -253,7 +246,7 @@ class DelegatedRefreshIT {
 
     /** Maps or unmaps offline_access on planner-agent: an agent gets offline tokens only with that role. */
     private static void setOfflineAccessMapped(boolean mapped) {
-        String path = "/realms/" + realm.name() + "/clients/" + realm.admin().clientUuid(realm.name(), TestRealm.PLANNER)
+        String path = "/realms/" + realm.name() + "/clients/" + realm.admin().clientUuid(realm.name(), TestClients.PLANNER)
                 + "/scope-mappings/realm";
         List<Object> role = List.of(realm.admin().get("/realms/" + realm.name() + "/roles/offline_access").body());
         if (mapped) {
@@ -266,8 +259,8 @@ class DelegatedRefreshIT {
     /** A code alice consented to for planner-agent, with offline_access requested. */
     private static Delegations.Code offlineCode() {
         OAuth.Pkce pkce = OAuth.Pkce.s256();
-        String url = realm.oauth().authorizeUrl(realm.name(), TestRealm.APP, TestRealm.REDIRECT_URI, "openid offline_access",
-                Delegations.STATE, pkce, Map.of("requested_actor", TestRealm.PLANNER, "prompt", "consent"));
+        String url = realm.oauth().authorizeUrl(realm.name(), TestClients.APP, TestRealm.REDIRECT_URI, "openid offline_access",
+                Delegations.STATE, pkce, Map.of("requested_actor", TestClients.PLANNER, "prompt", "consent"));
         HttpLogin.Outcome outcome = new HttpLogin(TestRealm.REDIRECT_URI).authorize(url, TestRealm.ALICE, TestRealm.ALICE_PASSWORD, "accept");
         return new Delegations.Code(outcome.code(), pkce);
     }

@@ -3,17 +3,15 @@ package dev.actorbound.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * PROTOCOL §5: the userinfo endpoint serves a delegated access token only while its delegation is live. Its
  * signature, expiry and session outlive a revocation, so userinfo must ask the same liveness check introspection
  * asks, and refuse a dead delegation the way it refuses any invalid token (RFC 6750 §3.1).
  */
-@ExtendWith(KeycloakServer.class)
+@WithRealms
 class DelegatedUserInfoIT {
 
     private static final String CONSENT_REVOKED = "the user's consent to this agent was revoked";
@@ -23,20 +21,13 @@ class DelegatedUserInfoIT {
     private static Delegations flow;
 
     @BeforeAll
-    static void createRealm(KeycloakServer server) {
-        realm = TestRealm.create(server);
+    static void createRealm(TestRealm fresh) {
+        realm = fresh;
         flow = new Delegations(realm);
     }
 
-    @AfterAll
-    static void deleteRealm() {
-        if (realm != null) {
-            realm.close();
-        }
-    }
-
     private static String delegatedToken() {
-        OAuth.TokenResponse response = flow.redeem(flow.delegatedCode(TestRealm.PLANNER), flow.actorToken(TestRealm.PLANNER));
+        OAuth.TokenResponse response = flow.redeem(flow.delegatedCode(TestClients.PLANNER), flow.actorToken(TestClients.PLANNER));
         assertThat(response.status()).as(response.toString()).isEqualTo(200);
         assertThat(userInfo(response.accessToken()).status()).as("userinfo before the change").isEqualTo(200);
         return response.accessToken();
@@ -67,7 +58,7 @@ class DelegatedUserInfoIT {
     private static void assertDelegationEvent(String reason) {
         ObjectNode event = userInfoError();
         assertThat(event.path("error").asText()).isEqualTo("invalid_token");
-        assertThat(event.path("clientId").asText()).isEqualTo(TestRealm.APP);
+        assertThat(event.path("clientId").asText()).isEqualTo(TestClients.APP);
         assertThat(event.path("userId").asText()).isEqualTo(realm.userId(TestRealm.ALICE));
         assertThat(event.path("details").path("reason").asText()).isEqualTo("client_policy_error");
         assertThat(event.path("details").path("client_policy_error_detail").asText()).isEqualTo(reason);
@@ -84,7 +75,7 @@ class DelegatedUserInfoIT {
         assertThat(answer.body().path("sub").asText()).isEqualTo(realm.userId(TestRealm.ALICE));
         assertThat(answer.body().path("preferred_username").asText()).isEqualTo(TestRealm.ALICE);
         ObjectNode event = realm.admin().events(realm.name(), "USER_INFO_REQUEST").get(0);
-        assertThat(event.path("clientId").asText()).isEqualTo(TestRealm.APP);
+        assertThat(event.path("clientId").asText()).isEqualTo(TestClients.APP);
         assertThat(event.path("userId").asText()).isEqualTo(realm.userId(TestRealm.ALICE));
     }
 
@@ -100,19 +91,19 @@ class DelegatedUserInfoIT {
     @Test
     void disabledAgentIsRefused() {
         String token = delegatedToken();
-        realm.admin().updateClient(realm.name(), TestRealm.PLANNER, c -> c.put("enabled", false));
+        realm.admin().updateClient(realm.name(), TestClients.PLANNER, c -> c.put("enabled", false));
         try {
             assertInvalidToken(userInfo(token), AGENT_UNAVAILABLE);
             assertDelegationEvent(AGENT_UNAVAILABLE);
         } finally {
-            realm.admin().updateClient(realm.name(), TestRealm.PLANNER, c -> c.put("enabled", true));
+            realm.admin().updateClient(realm.name(), TestClients.PLANNER, c -> c.put("enabled", true));
         }
     }
 
     @Test
     void agentThatLostTheAgentRoleIsRefused() {
         String token = delegatedToken();
-        String serviceAccount = realm.agentServiceAccountId(TestRealm.PLANNER);
+        String serviceAccount = realm.agentServiceAccountId(TestClients.PLANNER);
         realm.admin().removeRealmRolesFromUser(realm.name(), serviceAccount, TestRealm.AGENT_ROLE);
         try {
             assertInvalidToken(userInfo(token), AGENT_UNAVAILABLE);

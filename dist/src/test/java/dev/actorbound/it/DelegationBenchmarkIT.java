@@ -2,6 +2,7 @@ package dev.actorbound.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.actorbound.keycloak.core.AgentAttributes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,6 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Measures what delegation costs next to Keycloak's own twin of each request, in the same run, on the same server:
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * about time (machines differ), only that every measured request succeeded.
  * Iterations: {@code -Dit.benchmark.iterations} (default 40).
  */
-@ExtendWith(KeycloakServer.class)
+@WithRealms
 class DelegationBenchmarkIT {
 
     private static final int WARM_UP = 5;
@@ -35,11 +35,11 @@ class DelegationBenchmarkIT {
     private static final Map<String, double[]> RESULTS = new LinkedHashMap<>();
 
     @BeforeAll
-    static void createRealm(KeycloakServer server) {
-        realm = TestRealm.create(server);
+    static void createRealm(TestRealm fresh) {
+        realm = fresh;
         flow = new Delegations(realm);
         realm.addResourceServer();
-        realm.admin().updateClient(realm.name(), TestRealm.PLANNER, c -> c.with("attributes").put("actorbound.refresh-allowed", "true"));
+        realm.admin().updateClient(realm.name(), TestClients.PLANNER, c -> c.with("attributes").put(AgentAttributes.REFRESH_ALLOWED, "true"));
     }
 
     @AfterAll
@@ -93,15 +93,15 @@ class DelegationBenchmarkIT {
         // One browser-less SSO session per side: codes come without a password check or a consent page.
         HttpLogin plainSession = new HttpLogin(TestRealm.REDIRECT_URI);
         HttpLogin delegatedSession = new HttpLogin(TestRealm.REDIRECT_URI);
-        flow.delegatedCode(TestRealm.PLANNER);
-        String actorToken = flow.actorToken(TestRealm.PLANNER);
+        flow.delegatedCode(TestClients.PLANNER);
+        String actorToken = flow.actorToken(TestClients.PLANNER);
         compare("authorization_code redemption",
                 () -> {
                     Delegations.Code code = code(plainSession, Map.of());
                     return () -> ok(flow.redeem(code, null));
                 },
                 () -> {
-                    Delegations.Code code = code(delegatedSession, Map.of("requested_actor", TestRealm.PLANNER));
+                    Delegations.Code code = code(delegatedSession, Map.of("requested_actor", TestClients.PLANNER));
                     return () -> ok(flow.redeem(code, actorToken));
                 });
     }
@@ -115,9 +115,9 @@ class DelegationBenchmarkIT {
 
     @Test
     void refresh() {
-        String actorToken = flow.actorToken(TestRealm.PLANNER);
+        String actorToken = flow.actorToken(TestClients.PLANNER);
         String[] plain = {flow.redeem(flow.plainCode(), null).refreshToken()};
-        String[] delegated = {flow.redeem(flow.delegatedCode(TestRealm.PLANNER), actorToken).refreshToken()};
+        String[] delegated = {flow.redeem(flow.delegatedCode(TestClients.PLANNER), actorToken).refreshToken()};
         compare("refresh_token",
                 () -> () -> plain[0] = refreshed(plain[0], null),
                 () -> () -> delegated[0] = refreshed(delegated[0], actorToken));
@@ -132,7 +132,7 @@ class DelegationBenchmarkIT {
     @Test
     void introspection() {
         String plain = flow.redeem(flow.plainCode(), null).accessToken();
-        String delegated = flow.redeem(flow.delegatedCode(TestRealm.PLANNER), flow.actorToken(TestRealm.PLANNER)).accessToken();
+        String delegated = flow.redeem(flow.delegatedCode(TestClients.PLANNER), flow.actorToken(TestClients.PLANNER)).accessToken();
         compare("token introspection",
                 () -> () -> assertThat(realm.isActive(plain)).isTrue(),
                 () -> () -> assertThat(realm.isActive(delegated)).isTrue());

@@ -1,7 +1,10 @@
 package dev.actorbound.it;
 
+import static dev.actorbound.it.TestClients.INTROSPECTOR;
+import static dev.actorbound.it.TestClients.INTROSPECTOR_SECRET;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.actorbound.keycloak.core.AgentAttributes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -46,8 +49,6 @@ class DelegationInvariantPropertyIT {
     private static final List<String> CLIENT_ROLES = List.of("api-x:x1", "api-x:x2", "api-y:y1");
     private static final List<String> MAPPABLE = List.of("reader", "writer", "r-a", "r-b", "r-all", "api-x:x1", "api-x:x2", "api-y:y1");
     private static final List<String> EXTRA_SCOPES = List.of("s-one", "s-two");
-    private static final String INTROSPECTOR = "introspector";
-    private static final String INTROSPECTOR_SECRET = "introspector-secret";
     private static final String USER = "carol";
     private static final String PASSWORD = "carol-password";
 
@@ -143,7 +144,7 @@ class DelegationInvariantPropertyIT {
 
         OAuth.Pkce pkce = OAuth.Pkce.s256();
         String scope = "openid" + (scenario.requestedScopes().isEmpty() ? "" : " " + String.join(" ", scenario.requestedScopes()));
-        String url = realm.oauth().authorizeUrl(name, TestRealm.APP, TestRealm.REDIRECT_URI, scope, Delegations.STATE, pkce,
+        String url = realm.oauth().authorizeUrl(name, TestClients.APP, TestRealm.REDIRECT_URI, scope, Delegations.STATE, pkce,
                 Map.of("requested_actor", first.clientId()));
         HttpLogin.Outcome outcome = new HttpLogin(TestRealm.REDIRECT_URI).authorize(url, USER, PASSWORD, "accept");
         if (first.fullScope()) {
@@ -152,7 +153,7 @@ class DelegationInvariantPropertyIT {
             return;
         }
         assertThat(outcome.code()).as("code for %s: %s", first.clientId(), outcome).isNotBlank();
-        Map<String, String> form = new LinkedHashMap<>(Map.of("grant_type", "authorization_code", "client_id", TestRealm.APP,
+        Map<String, String> form = new LinkedHashMap<>(Map.of("grant_type", "authorization_code", "client_id", TestClients.APP,
                 "code", outcome.code(), "redirect_uri", TestRealm.REDIRECT_URI, "code_verifier", pkce.verifier(),
                 "actor_token", realm.oauth().clientCredentialsToken(name, first.clientId(), secret(first)),
                 "actor_token_type", OAuth.ACCESS_TOKEN_TYPE));
@@ -160,7 +161,7 @@ class DelegationInvariantPropertyIT {
 
         Set<String> consented = consentedScopes(scenario);
         Set<String> expected = intersect(effectiveUserRoles(scenario), appCeiling(scenario), ceiling(first));
-        String subject = checkIssued(realm, redeemed, expected, consented, TestRealm.APP, List.of(first), scenario, null);
+        String subject = checkIssued(realm, redeemed, expected, consented, TestClients.APP, List.of(first), scenario, null);
         for (int hop = 1; subject != null && hop < scenario.agents().size(); hop++) {
             Agent next = scenario.agents().get(hop);
             JWTClaimsSet input = Jwt.verify(subject, realm);
@@ -235,7 +236,7 @@ class DelegationInvariantPropertyIT {
         }
         List<String> audience = claims.getAudience() == null ? List.of() : claims.getAudience();
         assertThat(audience).as("audience justified by roles or the request").allMatch(justified::contains);
-        assertThat(claims.getStringClaim("origin_client_id")).isEqualTo(TestRealm.APP);
+        assertThat(claims.getStringClaim("origin_client_id")).isEqualTo(TestClients.APP);
 
         // What a resource server learns by introspection is the same delegation: the same chain, no other role.
         JsonNode answer = realm.oauth().introspect(realm.name(), response.accessToken(),
@@ -351,11 +352,11 @@ class DelegationInvariantPropertyIT {
         }
 
         EXTRA_SCOPES.forEach(scope -> admin.createClientScope(name, scope, true));
-        admin.updateClient(name, TestRealm.APP, c -> c.put("fullScopeAllowed", scenario.appFullScope()));
+        admin.updateClient(name, TestClients.APP, c -> c.put("fullScopeAllowed", scenario.appFullScope()));
         if (!scenario.appFullScope()) {
-            grant(admin, name, "/clients/" + admin.clientUuid(name, TestRealm.APP) + "/scope-mappings", scenario.appRoles());
+            grant(admin, name, "/clients/" + admin.clientUuid(name, TestClients.APP) + "/scope-mappings", scenario.appRoles());
         }
-        scenario.appScopes().forEach((scope, kind) -> admin.assignClientScope(name, TestRealm.APP, scope, kind));
+        scenario.appScopes().forEach((scope, kind) -> admin.assignClientScope(name, TestClients.APP, scope, kind));
 
         List<Agent> agents = scenario.agents();
         for (int i = 0; i < agents.size(); i++) {
@@ -368,7 +369,7 @@ class DelegationInvariantPropertyIT {
             }
             if (i + 1 < agents.size()) {
                 String nextAgent = agents.get(i + 1).clientId();
-                admin.updateClient(name, agent.clientId(), c -> c.with("attributes").put("actorbound.delegates", nextAgent));
+                admin.updateClient(name, agent.clientId(), c -> c.with("attributes").put(AgentAttributes.DELEGATES, nextAgent));
             }
         }
         if (scenario.hardcodedRole() != null && agents.size() > 1) {

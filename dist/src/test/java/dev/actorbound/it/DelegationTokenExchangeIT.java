@@ -1,17 +1,19 @@
 package dev.actorbound.it;
 
-import static dev.actorbound.it.Exchanges.BOOKING_API;
-import static dev.actorbound.it.Exchanges.BOOKING_API_SECRET;
-import static dev.actorbound.it.Exchanges.CALENDAR_API;
+import static dev.actorbound.it.TestClients.AUDIT;
+import static dev.actorbound.it.TestClients.AUDIT_SECRET;
+import static dev.actorbound.it.TestClients.BOOKING_API;
+import static dev.actorbound.it.TestClients.BOOKING_API_SECRET;
+import static dev.actorbound.it.TestClients.CALENDAR_API;
 import static dev.actorbound.it.Exchanges.DELEGATES;
 import static dev.actorbound.it.Exchanges.MAX_CHAIN_DEPTH;
-import static dev.actorbound.it.Exchanges.PAYMENT;
+import static dev.actorbound.it.TestClients.PAYMENT;
 import static dev.actorbound.it.Exchanges.claim;
 import static dev.actorbound.it.Exchanges.depth;
 import static dev.actorbound.it.Exchanges.realmRoles;
-import static dev.actorbound.it.TestRealm.BOOKING;
-import static dev.actorbound.it.TestRealm.NOT_AN_AGENT;
-import static dev.actorbound.it.TestRealm.PLANNER;
+import static dev.actorbound.it.TestClients.BOOKING;
+import static dev.actorbound.it.TestClients.NOT_AN_AGENT;
+import static dev.actorbound.it.TestClients.PLANNER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -20,11 +22,9 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jwt.JWTClaimsSet;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * PROTOCOL §3 and §6: delegation token exchange, hop by hop. Every success is checked with Nimbus (nesting, user,
@@ -34,12 +34,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>Three realms keep the tests independent: the main one; one whose app tokens carry {@code may_act}; one where
  * consents are removed by hand.
  */
-@ExtendWith(KeycloakServer.class)
+@WithRealms
 class DelegationTokenExchangeIT {
 
-    /** A fourth agent, only to show that a fourth actor exceeds the default depth of 3. */
-    private static final String AUDIT = "audit-agent";
-    private static final String AUDIT_SECRET = "audit-secret";
     private static final String NOT_CONSENTED = "the user has not consented to this agent for the subject token's client";
     private static final String NO_HAND_OFF = "the current actor may not hand off to this agent";
     private static final String LOOP = "the agent is already in the delegation chain";
@@ -54,31 +51,22 @@ class DelegationTokenExchangeIT {
     private static Exchanges consent;
 
     @BeforeAll
-    static void createRealms(KeycloakServer server) {
-        realm = TestRealm.create(server);
+    static void createRealms(TestRealm main, TestRealm mayActFresh, TestRealm consentFresh) {
+        realm = main;
         ex = Exchanges.setUp(realm);
         ex.addAgent(AUDIT, AUDIT_SECRET, "reader");
         ex.setAttribute(PAYMENT, DELEGATES, AUDIT);
         // travel-planner's tokens name booking-agent as an audience, so that Keycloak's stock standard exchange would
         // accept booking-agent as a requester: the laundering test then fails only if the extension lets it through.
-        ex.addAudienceMapper(TestRealm.APP, BOOKING);
+        ex.addAudienceMapper(TestClients.APP, BOOKING);
 
-        mayActRealm = TestRealm.create(server);
+        mayActRealm = mayActFresh;
         mayAct = Exchanges.setUp(mayActRealm);
         mayAct.setAttribute(PLANNER, DELEGATES, "");
-        mayAct.addHardcodedJsonClaim(TestRealm.APP, "may_act", "{\"client_id\":\"" + PAYMENT + "\"}");
+        mayAct.addHardcodedJsonClaim(TestClients.APP, "may_act", "{\"client_id\":\"" + PAYMENT + "\"}");
 
-        consentRealm = TestRealm.create(server);
+        consentRealm = consentFresh;
         consent = Exchanges.setUp(consentRealm);
-    }
-
-    @AfterAll
-    static void deleteRealms() {
-        for (TestRealm r : new TestRealm[] {realm, mayActRealm, consentRealm}) {
-            if (r != null) {
-                r.close();
-            }
-        }
     }
 
     @BeforeEach
@@ -97,7 +85,7 @@ class DelegationTokenExchangeIT {
         String hop1 = ex.codeFlowToken(PLANNER);
         JWTClaimsSet c1 = Jwt.verify(hop1, realm);
         assertThat(c1.getSubject()).isEqualTo(alice);
-        assertThat(claim(c1, "azp")).isEqualTo(TestRealm.APP);
+        assertThat(claim(c1, "azp")).isEqualTo(TestClients.APP);
         assertThat(c1.getJSONObjectClaim("act")).isEqualTo(ex.chain(PLANNER));
         assertThat(depth(c1)).isEqualTo(1);
         assertThat(realmRoles(c1)).containsExactly("reader");
@@ -108,7 +96,7 @@ class DelegationTokenExchangeIT {
         assertThat(claim(c2, "azp")).isEqualTo(BOOKING);
         assertThat(c2.getJSONObjectClaim("act")).isEqualTo(ex.chain(PLANNER, BOOKING));
         assertThat(depth(c2)).isEqualTo(2);
-        assertThat(claim(c2, "origin_client_id")).isEqualTo(TestRealm.APP);
+        assertThat(claim(c2, "origin_client_id")).isEqualTo(TestClients.APP);
         assertThat(c2.getAudience()).contains(BOOKING_API);
         assertThat(c2.getExpirationTime()).isBeforeOrEqualTo(c1.getExpirationTime());
         // booking may carry reader and writer; the subject token only held reader.
@@ -120,7 +108,7 @@ class DelegationTokenExchangeIT {
         assertThat(claim(c3, "azp")).isEqualTo(PAYMENT);
         assertThat(c3.getJSONObjectClaim("act")).isEqualTo(ex.chain(PLANNER, BOOKING, PAYMENT));
         assertThat(depth(c3)).isEqualTo(3);
-        assertThat(claim(c3, "origin_client_id")).isEqualTo(TestRealm.APP);
+        assertThat(claim(c3, "origin_client_id")).isEqualTo(TestClients.APP);
         assertThat(c3.getAudience()).contains(BOOKING_API);
         assertThat(c3.getExpirationTime()).isBeforeOrEqualTo(c2.getExpirationTime());
         assertThat(realmRoles(c3)).containsExactly("reader");
@@ -154,7 +142,7 @@ class DelegationTokenExchangeIT {
         JWTClaimsSet claims = ex.assertIssued(attempt, plain, "planner-agent");
         assertThat(claims.getSubject()).isEqualTo(realm.userId(TestRealm.ALICE));
         assertThat(claims.getJSONObjectClaim("act")).isEqualTo(ex.chain(PLANNER));
-        assertThat(claim(claims, "origin_client_id")).isEqualTo(TestRealm.APP);
+        assertThat(claim(claims, "origin_client_id")).isEqualTo(TestClients.APP);
         // planner-agent may carry reader only, although alice and her plain token hold reader and writer.
         assertThat(realmRoles(Jwt.verify(plain, realm))).contains("reader", "writer");
         assertThat(realmRoles(claims)).containsExactly("reader");
@@ -335,7 +323,7 @@ class DelegationTokenExchangeIT {
         } finally {
             // Keycloak drops a client's secret when it turns public: give it back.
             realm.admin().updateClient(realm.name(), BOOKING,
-                    client -> client.put("publicClient", false).put("secret", TestRealm.BOOKING_SECRET));
+                    client -> client.put("publicClient", false).put("secret", TestClients.BOOKING_SECRET));
         }
     }
 

@@ -11,8 +11,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 final class Delegations {
 
     static final String STATE = "state-xyz";
-    static final Map<String, String> SECRETS = Map.of(TestRealm.PLANNER, TestRealm.PLANNER_SECRET,
-            TestRealm.BOOKING, TestRealm.BOOKING_SECRET, TestRealm.NOT_AN_AGENT, TestRealm.NOT_AN_AGENT_SECRET);
 
     /** A code and the PKCE pair it was requested with. */
     record Code(String value, OAuth.Pkce pkce) {
@@ -25,7 +23,7 @@ final class Delegations {
     }
 
     String authorizeUrl(OAuth.Pkce pkce, Map<String, String> extra) {
-        return realm.oauth().authorizeUrl(realm.name(), TestRealm.APP, TestRealm.REDIRECT_URI, "openid", STATE, pkce, extra);
+        return realm.oauth().authorizeUrl(realm.name(), TestClients.APP, TestRealm.REDIRECT_URI, "openid", STATE, pkce, extra);
     }
 
     /** A fresh browser-less session: logs alice in and answers the consent page with {@code decision}. */
@@ -52,7 +50,7 @@ final class Delegations {
      */
     Code delegatedBackendCode(String agent, String scope) {
         OAuth.Pkce pkce = OAuth.Pkce.s256();
-        String url = realm.oauth().authorizeUrl(realm.name(), TestRealm.BACKEND, TestRealm.REDIRECT_URI, scope, STATE, pkce,
+        String url = realm.oauth().authorizeUrl(realm.name(), TestClients.BACKEND, TestRealm.REDIRECT_URI, scope, STATE, pkce,
                 Map.of("requested_actor", agent, "prompt", "consent"));
         HttpLogin.Outcome outcome = new HttpLogin(TestRealm.REDIRECT_URI).authorize(url, TestRealm.ALICE,
                 TestRealm.ALICE_PASSWORD, "accept");
@@ -68,7 +66,7 @@ final class Delegations {
     }
 
     String actorToken(String agent) {
-        return realm.oauth().clientCredentialsToken(realm.name(), agent, SECRETS.get(agent));
+        return realm.oauth().clientCredentialsToken(realm.name(), agent, TestClients.secretOf(agent));
     }
 
     OAuth.TokenResponse redeem(Code code, String actorToken) {
@@ -83,7 +81,7 @@ final class Delegations {
     OAuth.TokenResponse redeem(Code code, String actorToken, Map<String, String> extra, Map<String, String> headers) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "authorization_code");
-        form.put("client_id", TestRealm.APP);
+        form.put("client_id", TestClients.APP);
         form.put("code", code.value());
         form.put("redirect_uri", TestRealm.REDIRECT_URI);
         form.put("code_verifier", code.pkce().verifier());
@@ -104,14 +102,14 @@ final class Delegations {
         form.put("code_verifier", code.pkce().verifier());
         form.put("actor_token", actorToken);
         form.put("actor_token_type", OAuth.ACCESS_TOKEN_TYPE);
-        return realm.oauth().token(realm.name(), form, TestRealm.BACKEND, TestRealm.BACKEND_SECRET);
+        return realm.oauth().token(realm.name(), form, TestClients.BACKEND, TestClients.BACKEND_SECRET);
     }
 
     /** The app refreshes; {@code actorToken} (the agent's own token) may be null to test its absence. */
     OAuth.TokenResponse refresh(String refreshToken, String actorToken) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "refresh_token");
-        form.put("client_id", TestRealm.APP);
+        form.put("client_id", TestClients.APP);
         form.put("refresh_token", refreshToken);
         if (actorToken != null) {
             form.put("actor_token", actorToken);
@@ -137,7 +135,7 @@ final class Delegations {
                 .containsEntry("state", STATE)
                 .doesNotContainKey("code");
         ObjectNode event = event("LOGIN_ERROR", description);
-        assertThat(event.path("clientId").asText()).isEqualTo(TestRealm.APP);
+        assertThat(event.path("clientId").asText()).isEqualTo(TestClients.APP);
         return event;
     }
 

@@ -1,7 +1,14 @@
 package dev.actorbound.it;
 
+import static dev.actorbound.it.TestClients.PAYMENT;
+import static dev.actorbound.it.TestClients.PAYMENT_SECRET;
+import static dev.actorbound.it.TestClients.CALENDAR_API;
+import static dev.actorbound.it.TestClients.CALENDAR_API_SECRET;
+import static dev.actorbound.it.TestClients.BOOKING_API;
+import static dev.actorbound.it.TestClients.BOOKING_API_SECRET;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.actorbound.keycloak.core.AgentAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -19,14 +26,8 @@ import com.nimbusds.jwt.JWTClaimsSet;
 final class Exchanges {
 
     static final String GRANT_TYPE = "urn:ietf:params:oauth:grant-type:token-exchange";
-    static final String PAYMENT = "payment-agent";
-    static final String PAYMENT_SECRET = "payment-secret";
-    static final String BOOKING_API = "booking-api";
-    static final String BOOKING_API_SECRET = "booking-api-secret";
-    static final String CALENDAR_API = "calendar-api";
-    static final String CALENDAR_API_SECRET = "calendar-api-secret";
-    static final String DELEGATES = "actorbound.delegates";
-    static final String MAX_CHAIN_DEPTH = "actorbound.max-chain-depth";
+    static final String DELEGATES = AgentAttributes.DELEGATES;
+    static final String MAX_CHAIN_DEPTH = AgentAttributes.MAX_CHAIN_DEPTH;
     static final String TOKEN_EXCHANGE = "TOKEN_EXCHANGE";
     static final String TOKEN_EXCHANGE_ERROR = "TOKEN_EXCHANGE_ERROR";
 
@@ -45,12 +46,11 @@ final class Exchanges {
 
     private final TestRealm realm;
     private final Delegations flow;
-    private final Map<String, String> secrets = new HashMap<>(Delegations.SECRETS);
+    private final Map<String, String> secrets = new HashMap<>();
 
     Exchanges(TestRealm realm) {
         this.realm = realm;
         this.flow = new Delegations(realm);
-        secrets.put(PAYMENT, PAYMENT_SECRET);
     }
 
     /**
@@ -61,13 +61,13 @@ final class Exchanges {
     static Exchanges setUp(TestRealm realm) {
         Exchanges exchanges = new Exchanges(realm);
         exchanges.addAgent(PAYMENT, PAYMENT_SECRET, "reader", "writer");
-        realm.admin().addClientScopeMappingRealmRoles(realm.name(), TestRealm.BOOKING, "reader");
+        realm.admin().addClientScopeMappingRealmRoles(realm.name(), TestClients.BOOKING, "reader");
         exchanges.addResourceServer(BOOKING_API, BOOKING_API_SECRET);
         exchanges.addResourceServer(CALENDAR_API, CALENDAR_API_SECRET);
-        exchanges.addAudienceMapper(TestRealm.BOOKING, BOOKING_API);
+        exchanges.addAudienceMapper(TestClients.BOOKING, BOOKING_API);
         exchanges.addAudienceMapper(PAYMENT, BOOKING_API);
-        exchanges.setAttribute(TestRealm.PLANNER, DELEGATES, TestRealm.BOOKING);
-        exchanges.setAttribute(TestRealm.BOOKING, DELEGATES, PAYMENT);
+        exchanges.setAttribute(TestClients.PLANNER, DELEGATES, TestClients.BOOKING);
+        exchanges.setAttribute(TestClients.BOOKING, DELEGATES, PAYMENT);
         return exchanges;
     }
 
@@ -121,10 +121,7 @@ final class Exchanges {
 
     String secret(String clientId) {
         String secret = secrets.get(clientId);
-        if (secret == null) {
-            throw new IllegalArgumentException("no secret known for " + clientId);
-        }
-        return secret;
+        return secret != null ? secret : TestClients.secretOf(clientId);
     }
 
     /** The agent's own client_credentials token: its actor token. */

@@ -1,21 +1,25 @@
 package dev.actorbound.it;
 
+import static dev.actorbound.it.TestClients.WIDE;
+import static dev.actorbound.it.TestClients.WIDE_SECRET;
+import static dev.actorbound.it.TestClients.PHOTO_API;
+import static dev.actorbound.it.TestClients.PHOTO_API_SECRET;
 import static dev.actorbound.it.Exchanges.allRoles;
 import static dev.actorbound.it.Exchanges.scopes;
-import static dev.actorbound.it.TestRealm.APP;
-import static dev.actorbound.it.TestRealm.BOOKING;
-import static dev.actorbound.it.TestRealm.PLANNER;
+import static dev.actorbound.it.TestClients.APP;
+import static dev.actorbound.it.TestClients.BOOKING;
+import static dev.actorbound.it.TestClients.PLANNER;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.actorbound.keycloak.core.ActorboundErrors;
+import dev.actorbound.keycloak.core.AgentAttributes;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jwt.JWTClaimsSet;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The promise on the paths around the extension's own grants: no delegated token is wider than agent ∩ user ∩
@@ -26,13 +30,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * plain tokens carry that role and name photo-api as audience, and it has {@code microprofile-jwt} as a default
  * scope, whose {@code groups} claim lists roles through a protocol mapper.
  */
-@ExtendWith(KeycloakServer.class)
+@WithRealms
 class IntersectionInvariantIT {
 
-    static final String PHOTO_API = "photo-api";
-    static final String PHOTO_API_SECRET = "photo-secret";
-    static final String WIDE = "wide-agent";
-    static final String WIDE_SECRET = "wide-secret";
     static final String UMA = "urn:ietf:params:oauth:grant-type:uma-ticket";
     static final String DELEGATED_TOKEN_ELSEWHERE =
             "a delegated token (one with act) cannot be used with this grant type; use the delegation token exchange";
@@ -50,8 +50,8 @@ class IntersectionInvariantIT {
     private static Exchanges ex;
 
     @BeforeAll
-    static void createRealm(KeycloakServer server) {
-        realm = TestRealm.create(server);
+    static void createRealm(KeycloakServer server, TestRealm fresh) {
+        realm = fresh;
         ex = Exchanges.setUp(realm);
         Admin admin = realm.admin();
         admin.createClient(realm.name(), Map.of("clientId", PHOTO_API, "publicClient", false, "secret", PHOTO_API_SECRET,
@@ -67,13 +67,6 @@ class IntersectionInvariantIT {
         admin.assignClientScope(realm.name(), APP, "microprofile-jwt", "default");
         realm.addAgent(WIDE, WIDE_SECRET, "Wide Agent", null, "reader");
         admin.updateClient(realm.name(), WIDE, c -> c.put("fullScopeAllowed", true));
-    }
-
-    @AfterAll
-    static void deleteRealm() {
-        if (realm != null) {
-            realm.close();
-        }
     }
 
     // ---- 1. UMA ----
@@ -140,7 +133,7 @@ class IntersectionInvariantIT {
         realm.admin().updateClient(realm.name(), BOOKING, c -> c.put("fullScopeAllowed", true));
         try {
             ex.flow().assertRefused(ex.flow().redeem(code, actorToken), "invalid_grant", AGENT_UNAVAILABLE,
-                    "agent_unavailable", BOOKING);
+                    ActorboundErrors.AGENT_UNAVAILABLE, BOOKING);
         } finally {
             realm.admin().updateClient(realm.name(), BOOKING, c -> c.put("fullScopeAllowed", false));
         }
@@ -228,7 +221,7 @@ class IntersectionInvariantIT {
 
         String delegates = page.page().substring(page.page().indexOf("id=\"actorbound-delegates\""));
         delegates = delegates.substring(0, delegates.indexOf("</p>"));
-        assertThat(delegates).as("planner hands to booking, booking to payment").contains("Booking Agent").contains(Exchanges.PAYMENT);
+        assertThat(delegates).as("planner hands to booking, booking to payment").contains("Booking Agent").contains(TestClients.PAYMENT);
     }
 
     // ---- found by reading: a next hop never re-checked the app ----
@@ -236,12 +229,12 @@ class IntersectionInvariantIT {
     @Test
     void aNextHopNeedsAnAgentThatAcceptsTheAppTheUserConsentedThrough() {
         String hop1 = ex.codeFlowToken(PLANNER);
-        ex.setAttribute(BOOKING, "actorbound.allowed-clients", TestRealm.BACKEND);
+        ex.setAttribute(BOOKING, AgentAttributes.ALLOWED_CLIENTS, TestClients.BACKEND);
         try {
             ex.assertRefused(ex.exchange(BOOKING, hop1), "invalid_grant",
                     "the agent does not accept requests from the app the user consented through");
         } finally {
-            ex.setAttribute(BOOKING, "actorbound.allowed-clients", APP + "," + TestRealm.BACKEND);
+            ex.setAttribute(BOOKING, AgentAttributes.ALLOWED_CLIENTS, APP + "," + TestClients.BACKEND);
         }
     }
 

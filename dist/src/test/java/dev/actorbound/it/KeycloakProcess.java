@@ -15,15 +15,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * One Keycloak process: the shared server ({@code bin/kc.sh start-dev} on free ports, its output in
- * {@code keycloak-it.log} beside the distribution), closed by JUnit at the end of the run (it sits in the root store),
- * or a test's own server from a private copy of the distribution, which the test closes. A shutdown hook stops
- * whatever is left if the JVM exits first.
+ * One Keycloak process: the shared server, or a test's own server from a private copy of the distribution, which the
+ * test closes. The shared server is {@code bin/kc.sh start-dev} on free ports (H2 in memory), or on PostgreSQL
+ * {@code bin/kc.sh start} in production mode with the options {@code docker-compose.yml} uses
+ * ({@link ProductionOptions}); its output goes to {@code keycloak-it.log} beside the distribution, and JUnit closes it at
+ * the end of the run (it sits in the root store). A shutdown hook stops whatever is left if the JVM exits first.
  */
 final class KeycloakProcess implements AutoCloseable {
 
@@ -50,16 +52,20 @@ final class KeycloakProcess implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
-    /** The shared server: {@code start-dev} of the unpacked distribution, on the database the run was given. */
+    /** The shared server, from the unpacked distribution, on the database the run was given. */
     static KeycloakProcess start() {
         Path home = distribution();
         int http = freePort();
         int management = freePort();
-        List<String> arguments = new ArrayList<>(List.of("start-dev",
-                "--http-port=" + http, "--http-management-port=" + management, "--health-enabled=true",
-                "--features=declarative-ui"));
-        arguments.addAll(databaseOptions());
-        return start(home, arguments, http, management, home.getParent().resolve("keycloak-it.log"));
+        List<String> arguments = new ArrayList<>(persistentDatabase()
+                ? List.of("start", "--db-url=" + requiredProperty("it.db.url"),
+                        "--db-username=" + requiredProperty("it.db.username"),
+                        "--db-password=" + requiredProperty("it.db.password"))
+                : List.of("start-dev", "--db=" + property("it.db", "dev-mem"), "--health-enabled=true",
+                        "--features=declarative-ui"));
+        arguments.addAll(List.of("--http-port=" + http, "--http-management-port=" + management));
+        return start(home, arguments, persistentDatabase() ? ProductionOptions.read() : Map.of(), http, management,
+                home.getParent().resolve("keycloak-it.log"));
     }
 
     /**
@@ -67,6 +73,11 @@ final class KeycloakProcess implements AutoCloseable {
      * Its home must not be the shared server's (see {@link #privateCopy}): a build there would change that server too.
      */
     static KeycloakProcess start(Path home, List<String> arguments, int httpPort, int managementPort, Path log) {
+        return start(home, arguments, Map.of(), httpPort, managementPort, log);
+    }
+
+    private static KeycloakProcess start(Path home, List<String> arguments, Map<String, String> environment,
+            int httpPort, int managementPort, Path log) {
         Path kcSh = home.resolve("bin/kc.sh");
         if (!Files.isExecutable(kcSh)) {
             throw new IllegalStateException(kcSh + " is missing: run `./mvnw verify` (its package phase unpacks Keycloak)");
@@ -75,6 +86,7 @@ final class KeycloakProcess implements AutoCloseable {
         command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
         builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
         builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", "admin");
         KeycloakProcess server;
@@ -214,17 +226,6 @@ final class KeycloakProcess implements AutoCloseable {
         } catch (IllegalStateException shuttingDown) {
             // the JVM is already exiting and runs the hook itself
         }
-    }
-
-    /** The shared server's database options: {@code --db=dev-mem}, or PostgreSQL as {@code -Dit.db=postgres} names it. */
-    static List<String> databaseOptions() {
-        String db = property("it.db", "dev-mem");
-        if (!db.equals("postgres")) {
-            return List.of("--db=" + db);
-        }
-        return List.of("--db=postgres", "--db-url=" + requiredProperty("it.db.url"),
-                "--db-username=" + requiredProperty("it.db.username"),
-                "--db-password=" + requiredProperty("it.db.password"));
     }
 
     private void awaitReady() {

@@ -2,6 +2,7 @@ package dev.actorbound.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.actorbound.keycloak.core.ActorboundErrors;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,10 +22,8 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -36,7 +35,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * agents, revokes one; then the revocation is checked where it matters (introspection, the next login, the events),
  * and the page's guards are probed over plain HTTP.
  */
-@ExtendWith(KeycloakServer.class)
+@WithRealms
 class MyAgentsPageBrowserIT {
 
     private static final String PAGE_CLIENT = "actorbound-my-agents";
@@ -47,17 +46,10 @@ class MyAgentsPageBrowserIT {
     private static Delegations flow;
 
     @BeforeAll
-    static void createRealm(KeycloakServer server) {
-        realm = TestRealm.create(server);
+    static void createRealm(TestRealm fresh) {
+        realm = fresh;
         flow = new Delegations(realm);
         realm.addResourceServer();
-    }
-
-    @AfterAll
-    static void deleteRealm() {
-        if (realm != null) {
-            realm.close();
-        }
     }
 
     private static String pageUrl() {
@@ -66,8 +58,8 @@ class MyAgentsPageBrowserIT {
 
     @Test
     void aliceSeesBothAgentsRevokesOneAndItStopsWorking() {
-        String plannerToken = delegatedToken(TestRealm.PLANNER);
-        String bookingToken = delegatedToken(TestRealm.BOOKING);
+        String plannerToken = delegatedToken(TestClients.PLANNER);
+        String bookingToken = delegatedToken(TestClients.BOOKING);
         assertThat(realm.isActive(bookingToken)).as("booking token before revocation").isTrue();
 
         try (Browser browser = Browser.open()) {
@@ -80,13 +72,13 @@ class MyAgentsPageBrowserIT {
             assertThat(driver.findElement(By.cssSelector("section.actorbound-app h2")).getText()).isEqualTo("In travel-planner");
             assertThat(agentNames(driver)).containsExactly("Booking Agent", "Trip Planner");
 
-            WebElement booking = agent(driver, TestRealm.BOOKING);
-            assertThat(booking.findElement(By.className("actorbound-app-name")).getText()).isEqualTo(TestRealm.APP);
+            WebElement booking = agent(driver, TestClients.BOOKING);
+            assertThat(booking.findElement(By.className("actorbound-app-name")).getText()).isEqualTo(TestClients.APP);
             assertThat(booking.findElement(By.className("actorbound-agent-description")).getText())
                     .isEqualTo("Books flights and hotels for approved trips.");
             assertThat(booking.findElement(By.className("actorbound-roles")).getText()).contains("writer").doesNotContain("reader");
             assertThat(booking.findElement(By.className("actorbound-scopes")).getText()).contains("openid");
-            assertThat(agent(driver, TestRealm.PLANNER).findElement(By.className("actorbound-roles")).getText()).contains("reader");
+            assertThat(agent(driver, TestClients.PLANNER).findElement(By.className("actorbound-roles")).getText()).contains("reader");
             assertGrantedJustNow(booking);
 
             browser.screenshot(Path.of("target/screenshots/my-agents.png"));
@@ -101,16 +93,16 @@ class MyAgentsPageBrowserIT {
         }
 
         ObjectNode event = realm.admin().events(realm.name(), "REVOKE_GRANT").get(0);
-        assertThat(event.path("clientId").asText()).isEqualTo(TestRealm.APP);
+        assertThat(event.path("clientId").asText()).isEqualTo(TestClients.APP);
         assertThat(event.path("userId").asText()).isEqualTo(realm.userId(TestRealm.ALICE));
-        assertThat(event.path("details").path("actor").asText()).isEqualTo(TestRealm.BOOKING);
-        assertThat(event.path("details").path("revoked_client").asText()).isEqualTo(TestRealm.APP);
+        assertThat(event.path("details").path("actor").asText()).isEqualTo(TestClients.BOOKING);
+        assertThat(event.path("details").path("revoked_client").asText()).isEqualTo(TestClients.APP);
 
         assertThat(realm.isActive(bookingToken)).as("token issued under the revoked consent").isFalse();
         assertThat(realm.isActive(plannerToken)).as("the other agent's token").isTrue();
-        assertThat(flow.authorize(OAuth.Pkce.s256(), Map.of("requested_actor", TestRealm.BOOKING), null).isConsentPage())
+        assertThat(flow.authorize(OAuth.Pkce.s256(), Map.of("requested_actor", TestClients.BOOKING), null).isConsentPage())
                 .as("the revoked agent must ask again").isTrue();
-        HttpLogin.Outcome planner = flow.authorize(OAuth.Pkce.s256(), Map.of("requested_actor", TestRealm.PLANNER), null);
+        HttpLogin.Outcome planner = flow.authorize(OAuth.Pkce.s256(), Map.of("requested_actor", TestClients.PLANNER), null);
         assertThat(planner.code()).as("the agent still allowed is not asked again: %s", planner).isNotBlank();
     }
 
@@ -186,19 +178,19 @@ class MyAgentsPageBrowserIT {
 
     @Test
     void revokeIsRefusedWithoutTheTokenFromAnotherOriginAndForUnknownPairs() {
-        flow.delegatedCode(TestRealm.PLANNER);
+        flow.delegatedCode(TestClients.PLANNER);
         HttpLogin alice = new HttpLogin(pageUrl());
         HttpLogin.Outcome login = alice.authorize(pageUrl(), TestRealm.ALICE, TestRealm.ALICE_PASSWORD, null);
         assertThat(login.callback()).as("%s", login).containsKey("code");
         HttpResponse<String> page = alice.get(pageUrl());
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Cache-Control").orElse("")).contains("no-store");
-        assertThat(page.body()).contains("data-agent=\"" + TestRealm.PLANNER + "\"").doesNotContain("eyJ");
+        assertThat(page.body()).contains("data-agent=\"" + TestClients.PLANNER + "\"").doesNotContain("eyJ");
         Matcher csrf = CSRF.matcher(page.body());
         assertThat(csrf.find()).isTrue();
         String token = csrf.group(1);
-        String app = realm.admin().clientUuid(realm.name(), TestRealm.APP);
-        String planner = realm.admin().clientUuid(realm.name(), TestRealm.PLANNER);
+        String app = realm.admin().clientUuid(realm.name(), TestClients.APP);
+        String planner = realm.admin().clientUuid(realm.name(), TestClients.PLANNER);
         Map<String, String> sameOrigin = Map.of("Origin", realm.server().baseUrl());
         String revoke = pageUrl() + "/revoke";
 
@@ -214,11 +206,11 @@ class MyAgentsPageBrowserIT {
         assertRefused(new HttpLogin(pageUrl()).post(revoke, Map.of("app", app, "agent", planner, "csrf_token", token),
                 sameOrigin), 401, "Your session has ended");
 
-        assertThat(alice.get(pageUrl()).body()).as("nothing was revoked").contains("data-agent=\"" + TestRealm.PLANNER + "\"");
+        assertThat(alice.get(pageUrl()).body()).as("nothing was revoked").contains("data-agent=\"" + TestClients.PLANNER + "\"");
         List<ObjectNode> errors = realm.admin().events(realm.name(), "REVOKE_GRANT_ERROR");
-        assertThat(errors).extracting(e -> e.path("error").asText()).contains("invalid_request", "consent_not_found");
+        assertThat(errors).extracting(e -> e.path("error").asText()).contains("invalid_request", ActorboundErrors.CONSENT_NOT_FOUND);
         assertThat(realm.admin().events(realm.name(), "REVOKE_GRANT"))
-                .noneMatch(e -> TestRealm.PLANNER.equals(e.path("details").path("actor").asText()));
+                .noneMatch(e -> TestClients.PLANNER.equals(e.path("details").path("actor").asText()));
     }
 
     private static void assertRefused(HttpResponse<String> response, int status, String message) {
@@ -233,7 +225,6 @@ class MyAgentsPageBrowserIT {
         assertThat(response.status()).as(response.toString()).isEqualTo(200);
         return response.accessToken();
     }
-
 
     private static List<String> agentNames(WebDriver driver) {
         return driver.findElements(By.cssSelector(".actorbound-agent .actorbound-agent-name")).stream()

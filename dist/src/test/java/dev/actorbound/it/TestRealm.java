@@ -1,7 +1,17 @@
 package dev.actorbound.it;
 
+import static dev.actorbound.it.TestClients.APP;
+import static dev.actorbound.it.TestClients.BACKEND;
+import static dev.actorbound.it.TestClients.BACKEND_SECRET;
+import static dev.actorbound.it.TestClients.PLANNER;
+import static dev.actorbound.it.TestClients.PLANNER_SECRET;
+import static dev.actorbound.it.TestClients.BOOKING;
+import static dev.actorbound.it.TestClients.BOOKING_SECRET;
+import static dev.actorbound.it.TestClients.NOT_AN_AGENT;
+import static dev.actorbound.it.TestClients.NOT_AN_AGENT_SECRET;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.actorbound.keycloak.core.AgentAttributes;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -25,24 +35,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class TestRealm implements AutoCloseable {
 
     public static final String REDIRECT_URI = "http://localhost:8089/callback";
-    public static final String AGENT_ROLE = "ai-agent";
+    public static final String AGENT_ROLE = AgentAttributes.AGENT_ROLE;
     /** Client attribute that, with {@link #AGENT_ROLE} on the service account, makes a client an agent. */
-    public static final String AGENT_MARKER = "actorbound.agent";
-    /** The resource server {@link #addResourceServer()} adds: confidential, in the audience of the app's tokens. */
-    public static final String RESOURCE_SERVER = "calendar-api";
-    public static final String RESOURCE_SERVER_SECRET = "calendar-secret";
+    public static final String AGENT_MARKER = AgentAttributes.AGENT_MARKER;
     /** The realm's agent consents under admin REST: exported with GET, imported with POST. */
     public static final String CONSENTS = "actorbound-consents";
 
-    public static final String APP = "travel-planner";
-    public static final String BACKEND = "travel-backend";
-    public static final String BACKEND_SECRET = "backend-secret";
-    public static final String PLANNER = "planner-agent";
-    public static final String PLANNER_SECRET = "planner-secret";
-    public static final String BOOKING = "booking-agent";
-    public static final String BOOKING_SECRET = "booking-secret";
-    public static final String NOT_AN_AGENT = "not-an-agent";
-    public static final String NOT_AN_AGENT_SECRET = "plain-secret";
     public static final String ALICE = "alice";
     public static final String ALICE_PASSWORD = "alice-password";
     public static final String BOB = "bob";
@@ -123,7 +121,7 @@ public final class TestRealm implements AutoCloseable {
         client.put("standardFlowEnabled", false);
         client.put("directAccessGrantsEnabled", false);
         client.put("fullScopeAllowed", false);
-        client.put("attributes", Map.of(AGENT_MARKER, "true", "actorbound.allowed-clients", APP + "," + BACKEND));
+        client.put("attributes", Map.of(AGENT_MARKER, "true", AgentAttributes.ALLOWED_CLIENTS, APP + "," + BACKEND));
         admin.createClient(name, client);
         if (scopeRoles.length > 0) {
             admin.addClientScopeMappingRealmRoles(name, clientId, scopeRoles);
@@ -190,7 +188,7 @@ public final class TestRealm implements AutoCloseable {
 
     /** Introspects {@code token} as the resource server of {@link #addResourceServer()}. */
     public JsonNode introspect(String token) {
-        return oauth().introspect(name, token, RESOURCE_SERVER, RESOURCE_SERVER_SECRET);
+        return oauth().introspect(name, token, TestClients.CALENDAR_API, TestClients.CALENDAR_API_SECRET);
     }
 
     /** Whether introspection by the resource server of {@link #addResourceServer()} says {@code active: true}. */
@@ -199,15 +197,15 @@ public final class TestRealm implements AutoCloseable {
     }
 
     /**
-     * Adds the confidential resource server {@link #RESOURCE_SERVER} and puts it into the audience of the app's
+     * Adds the confidential resource server {@link #TestClients.CALENDAR_API} and puts it into the audience of the app's
      * tokens: Keycloak only introspects a token for a client in its audience.
      */
     public void addResourceServer() {
-        admin().createClient(name, Map.of("clientId", RESOURCE_SERVER, "publicClient", false, "secret", RESOURCE_SERVER_SECRET,
+        admin().createClient(name, Map.of("clientId", TestClients.CALENDAR_API, "publicClient", false, "secret", TestClients.CALENDAR_API_SECRET,
                 "standardFlowEnabled", false, "serviceAccountsEnabled", false));
         admin().post("/realms/" + name + "/clients/" + admin().clientUuid(name, APP) + "/protocol-mappers/models",
-                Map.of("name", RESOURCE_SERVER + "-audience", "protocol", "openid-connect", "protocolMapper", "oidc-audience-mapper",
-                        "config", Map.of("included.client.audience", RESOURCE_SERVER, "access.token.claim", "true",
+                Map.of("name", TestClients.CALENDAR_API + "-audience", "protocol", "openid-connect", "protocolMapper", "oidc-audience-mapper",
+                        "config", Map.of("included.client.audience", TestClients.CALENDAR_API, "access.token.claim", "true",
                                 "introspection.token.claim", "true"))).expectOk("audience mapper");
     }
 

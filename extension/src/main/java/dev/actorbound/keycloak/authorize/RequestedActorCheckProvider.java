@@ -1,6 +1,7 @@
 package dev.actorbound.keycloak.authorize;
 
 import dev.actorbound.keycloak.core.ConsentStore;
+import java.util.List;
 import java.util.Optional;
 
 import dev.actorbound.keycloak.core.Agent;
@@ -9,6 +10,7 @@ import dev.actorbound.keycloak.core.AgentResolver;
 import dev.actorbound.keycloak.core.AuditDetails;
 import dev.actorbound.keycloak.core.ConsentStep;
 import dev.actorbound.keycloak.core.ConsentScopes;
+import dev.actorbound.keycloak.core.RequestedTargets;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
@@ -65,6 +67,11 @@ public final class RequestedActorCheckProvider implements AuthorizationEndpointC
         if (!agent.settings().acceptsClient(context.getClient().getClientId())) {
             throw reject(event, OAuthErrorException.UNAUTHORIZED_CLIENT,
                     "the requested agent does not accept requests from this client");
+        }
+        // RFC 8707: an API the realm does not know is refused before the user is asked, not after.
+        if (request.getResource() != null
+                && RequestedTargets.resources(context.getRealm(), List.of(request.getResource())).isEmpty()) {
+            throw reject(event, OAuthErrorException.INVALID_TARGET, RequestedTargets.UNAVAILABLE_TO_CLIENT);
         }
         if (TokenUtil.hasPrompt(request.getPrompt(), OIDCLoginProtocol.PROMPT_VALUE_NONE)) {
             requireCoveringConsent(event, context.getRealm(), context.getClient(), agent, request.getScope());

@@ -54,7 +54,8 @@ record DelegationRequest(AuthenticationSessionModel authSession, String referenc
     /** Binds the code about to be issued to the agent; keyed by the request's PKCE challenge. */
     void bind(Agent agent) {
         String challenge = authSession.getClientNote(OIDCLoginProtocol.CODE_CHALLENGE_PARAM);
-        DelegationBinding binding = new DelegationBinding(agent.clientUuid(), agent.clientId(), agent.serviceAccountId());
+        DelegationBinding binding = new DelegationBinding(agent.clientUuid(), agent.clientId(), agent.serviceAccountId(),
+                authSession.getClientNote(OIDCLoginProtocol.RESOURCE_PARAM));
         authSession.setClientNote(DelegationBinding.noteKey(challenge), binding.encode());
     }
 }

@@ -5,16 +5,21 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
-import org.keycloak.util.JsonSerialization;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Binds an authorization code to an agent. {@code OAuth2Code} has no room for extra data, so the binding is
  * a client-session note keyed by a hash of the code's PKCE challenge: one client session may carry codes
  * for several agents (two tabs, SSO), and each code finds exactly its own binding.
+ *
+ * @param resource the RFC 8707 {@code resource} of the authorization request, or {@code null}: kept per code, since
+ *                 the client session's own note of it belongs to whichever request came last
  */
-public record DelegationBinding(String agentClientUuid, String agentClientId, String serviceAccountId) {
+public record DelegationBinding(String agentClientUuid, String agentClientId, String serviceAccountId, String resource) {
 
     static final String NOTE_PREFIX = "actorbound.binding.";
+    /** Plain Jackson: a record of four strings needs none of the modules Keycloak's own mapper registers. */
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** What a binding's note holds once its code was presented: a later code with the same challenge is refused. */
     public static final String USED = "used";
 
@@ -34,7 +39,7 @@ public record DelegationBinding(String agentClientUuid, String agentClientId, St
 
     public String encode() {
         try {
-            return JsonSerialization.writeValueAsString(this);
+            return JSON.writeValueAsString(this);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("binding cannot be serialized", e);
         }
@@ -45,7 +50,7 @@ public record DelegationBinding(String agentClientUuid, String agentClientId, St
             return null;
         }
         try {
-            return JsonSerialization.readValue(note, DelegationBinding.class);
+            return JSON.readValue(note, DelegationBinding.class);
         } catch (java.io.IOException e) {
             return null;
         }

@@ -22,15 +22,16 @@ import dev.actorbound.keycloak.actortoken.ActorTokenParameters;
 import dev.actorbound.keycloak.actortoken.ActorTokenVerifier;
 import dev.actorbound.keycloak.core.GrantRefusal;
 import dev.actorbound.keycloak.actortoken.RealmTokenVerifier;
+import dev.actorbound.keycloak.core.RequestedTargets;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
-import org.keycloak.authentication.actiontoken.TokenUtils;
 import org.keycloak.common.Profile;
 import org.keycloak.events.Errors;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.ClientSessionContext;
+import org.keycloak.models.Constants;
 import org.keycloak.models.UserModel;
 import org.keycloak.protocol.oidc.TokenExchangeContext;
 import org.keycloak.protocol.oidc.TokenManager;
@@ -51,6 +52,8 @@ import org.keycloak.services.util.MtlsHoKTokenUtil;
  */
 public final class DelegationTokenExchangeProvider extends StandardTokenExchangeProvider {
 
+    private static final String AUDIENCE = OAuth2Constants.AUDIENCE;
+    private static final String RESOURCE = OAuth2Constants.RESOURCE;
     private static final List<String> UNSUPPORTED = List.of(OAuth2Constants.REQUESTED_SUBJECT, OAuth2Constants.REQUESTED_ISSUER,
             OAuth2Constants.SUBJECT_ISSUER);
 
@@ -60,6 +63,7 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
     private HandOff handOff;
     private Agent requester;
     private Set<String> grantedScopes = Set.of();
+    private RequestedTargets targets = RequestedTargets.NONE;
 
     DelegationTokenExchangeProvider(ActorboundOptions options) {
         this.options = options;
@@ -164,17 +168,16 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
     }
 
     /**
-     * The audiences asked for, each an enabled client of the realm ({@code invalid_target} otherwise); none asked for
-     * means the requesting agent itself, as in Keycloak's exchange.
+     * The APIs asked for, by RFC 8693 {@code audience} or RFC 8707 {@code resource}, each an enabled client of the
+     * realm ({@code invalid_target} otherwise); none asked for means the requesting agent itself, as in Keycloak's
+     * exchange.
      */
     @Override
     protected List<ClientModel> getTargetAudienceClients() {
-        List<String> audiences = params.getAudience() == null ? List.of() : params.getAudience();
-        List<ClientModel> targets = audiences.stream().map(realm::getClientByClientId).toList();
-        if (targets.stream().anyMatch(target -> target == null || !target.isEnabled())) {
-            throw unavailableAudience();
-        }
-        return targets.isEmpty() ? List.of(client) : targets;
+        targets = new RequestedTargets(
+                RequestedTargets.audiences(realm, params.getAudience()).orElseThrow(() -> unavailable(AUDIENCE)),
+                RequestedTargets.resources(realm, params.getResource()).orElseThrow(() -> unavailable(RESOURCE)));
+        return targets.isEmpty() ? List.of(client) : targets.clients();
     }
 
     /**
@@ -236,20 +239,31 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
         EffectiveGrant grant = new EffectiveGrant(DelegatedRoles.narrow(ctx.getRolesStream(), handOff.actors(), input::allows),
                 grantedScopes);
         ResolvedRoles.prime(session, ctx, grant.roles());
+        if (!targets.isEmpty()) {
+            // Keycloak restricts the audience to these only for the audience parameter; a resource counts the same.
+            ctx.setAttribute(Constants.REQUESTED_AUDIENCE_CLIENTS, targets.clients().toArray(ClientModel[]::new));
+        }
         session.setAttribute(Delegation.ATTRIBUTE, new Delegation(handOff.chain(), options.lifetimeFor(requester.settings()),
                 subject.getExp(), grant, subject.getConfirmation(), handOff.originClientId(), event, cors));
     }
 
-    /** Keycloak's check that every requested audience made it into the token, with the delegation's error. */
+    /**
+     * Keycloak's check that every requested API made it into the token (it has dropped every other one), for
+     * resources as for audiences, with the delegation's error.
+     */
     @Override
     protected void checkRequestedAudiences(TokenManager.AccessTokenResponseBuilder responseBuilder) {
-        if (!TokenUtils.checkRequestedAudiences(responseBuilder.getAccessToken(), params.getAudience()).isEmpty()) {
-            throw unavailableAudience();
+        String[] audience = responseBuilder.getAccessToken().getAudience();
+        if (targets.resourceMissingFrom(audience)) {
+            throw unavailable(RESOURCE);
+        }
+        if (targets.anyMissingFrom(audience)) {
+            throw unavailable(AUDIENCE);
         }
     }
 
-    private RuntimeException unavailableAudience() {
+    private RuntimeException unavailable(String parameter) {
         return failure.refuse(OAuthErrorException.INVALID_TARGET, Errors.INVALID_REQUEST,
-                "requested audience is not available to this agent");
+                "requested " + parameter + " is not available to this agent");
     }
 }

@@ -4,7 +4,6 @@ import dev.actorbound.keycloak.core.ActorboundErrors;
 import dev.actorbound.keycloak.core.ConsentStore;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import dev.actorbound.keycloak.core.Agent;
@@ -110,7 +109,8 @@ final class HandOff {
         AgentResolver agents = new AgentResolver(session, realm);
         Agent acting = live(agents, current.current()).orElseThrow(() -> failure.refuse(OAuthErrorException.INVALID_GRANT,
                 ActorboundErrors.AGENT_UNAVAILABLE, "the current actor is no longer an available agent"));
-        if (!acting.settings().delegates().contains(requester.clientId()) && !mayActNames(subject, requester)) {
+        if (!HandOffRule.mayTakeOver(acting.settings(), requester.clientId(), requester.serviceAccountId(),
+                subject.getOtherClaims().get(HandOffRule.MAY_ACT_CLAIM))) {
             throw failure.refuse(OAuthErrorException.INVALID_GRANT, Errors.NOT_ALLOWED,
                     "the current actor may not hand off to this agent");
         }
@@ -138,14 +138,8 @@ final class HandOff {
         return agents.byActor(actor.clientId(), actor.sub());
     }
 
-    /** RFC 8693 §4.4: the subject token itself may name who may act next. */
-    private static boolean mayActNames(AccessToken subject, Agent requester) {
-        return subject.getOtherClaims().get("may_act") instanceof Map<?, ?> mayAct
-                && (requester.clientId().equals(mayAct.get("client_id")) || requester.serviceAccountId().equals(mayAct.get("sub")));
-    }
-
     private void requireDepth(Agent requester) {
-        int max = Math.min(options.maxChainDepth(), requester.settings().maxChainDepth().orElse(options.maxChainDepth()));
+        int max = HandOffRule.maxDepth(options, requester.settings());
         if (chain.depth() > max) {
             throw failure.refuse(OAuthErrorException.INVALID_REQUEST, ActorboundErrors.DELEGATION_TOO_DEEP,
                     "the delegation chain would exceed its maximum depth of " + max);

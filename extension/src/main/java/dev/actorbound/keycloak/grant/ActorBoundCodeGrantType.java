@@ -20,11 +20,13 @@ import dev.actorbound.keycloak.delegation.EffectiveGrant;
 import dev.actorbound.keycloak.delegation.ResolvedRoles;
 import dev.actorbound.keycloak.core.ActorboundOptions;
 import dev.actorbound.keycloak.core.DelegationBinding;
+import dev.actorbound.keycloak.core.RequestedTargets;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.events.Errors;
 import org.keycloak.models.AuthenticatedClientSessionModel;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.Constants;
 import org.keycloak.models.UserModel;
@@ -95,9 +97,35 @@ public final class ActorBoundCodeGrantType extends AuthorizationCodeGrantType {
             throw fail(OAuthErrorException.INVALID_GRANT, ActorboundErrors.DELEGATION_WIDENED, DelegationSeal.OFFLINE_NOT_ALLOWED);
         }
         ResolvedRoles.prime(session, clientSessionCtx, grant.roles());
+        RequestedTargets targets = requestedResources(binding);
+        if (!targets.isEmpty()) {
+            // Keycloak then keeps only these in the audience (and their roles in resource_access): the API asked for.
+            clientSessionCtx.setAttribute(Constants.REQUESTED_AUDIENCE_CLIENTS, targets.clients().toArray(ClientModel[]::new));
+        }
         clientSessionCtx.setAttribute(Delegation.ATTRIBUTE, new Delegation(chain, options.lifetimeFor(agent.settings()),
                 null, grant, null, client.getClientId(), event, cors));
-        return super.createTokenResponseBuilder(user, userSession, clientSessionCtx, scopeParam, clientPolicyContextGenerator);
+        TokenManager.AccessTokenResponseBuilder builder =
+                super.createTokenResponseBuilder(user, userSession, clientSessionCtx, scopeParam, clientPolicyContextGenerator);
+        if (targets.resourceMissingFrom(builder.getAccessToken().getAudience())) {
+            throw fail(OAuthErrorException.INVALID_TARGET, Errors.INVALID_REQUEST, RequestedTargets.UNAVAILABLE_TO_CLIENT);
+        }
+        return builder;
+    }
+
+    /**
+     * RFC 8707 §2.2: the token request's {@code resource} picks among what the authorization request named (when it
+     * named one), or the code's resource applies. Either way the token is for that API only.
+     */
+    private RequestedTargets requestedResources(DelegationBinding binding) {
+        List<String> asked = formParams.get(OAuth2Constants.RESOURCE);
+        if (asked == null || asked.isEmpty()) {
+            asked = binding.resource() == null ? List.of() : List.of(binding.resource());
+        } else if (binding.resource() != null && !asked.stream().allMatch(binding.resource()::equals)) {
+            throw fail(OAuthErrorException.INVALID_TARGET, Errors.INVALID_REQUEST,
+                    "requested resource is not the one the authorization request named");
+        }
+        return new RequestedTargets(List.of(), RequestedTargets.resources(realm, asked).orElseThrow(() ->
+                fail(OAuthErrorException.INVALID_TARGET, Errors.INVALID_REQUEST, RequestedTargets.UNAVAILABLE_TO_CLIENT)));
     }
 
     /**
