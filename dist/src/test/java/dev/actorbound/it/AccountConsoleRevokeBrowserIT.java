@@ -19,6 +19,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @WithRealms
 class AccountConsoleRevokeBrowserIT {
 
+
     private static TestRealm realm;
     private static Delegations flow;
 
@@ -28,6 +29,7 @@ class AccountConsoleRevokeBrowserIT {
         flow = new Delegations(realm);
         realm.addResourceServer();
     }
+
 
     @Test
     void removeAccessInTheAccountConsoleRevokesTheAgent() {
@@ -55,7 +57,7 @@ class AccountConsoleRevokeBrowserIT {
         }
 
         assertThat(realm.isActive(issued.accessToken())).as("a token issued under the removed consent").isFalse();
-        assertThat(realm.storedConsentKeys(TestRealm.ALICE)).isEmpty();
+        assertThat(realm.storedConsents(TestRealm.ALICE)).isEmpty();
         HttpLogin.Outcome next = flow.authorize(OAuth.Pkce.s256(), java.util.Map.of("requested_actor", TestClients.PLANNER), null);
         assertThat(next.isConsentPage()).as("the next login asks again: %s", next).isTrue();
         assertThat(realm.admin().events(realm.name(), "REVOKE_GRANT").get(0).path("details").path("revoked_client").asText())

@@ -43,6 +43,7 @@ class ConsentLifecycleIT {
         return response.accessToken();
     }
 
+
     /** alice's own token for the account REST API (the app's default scopes carry the account roles). */
     private static String aliceAccountToken() {
         OAuth.TokenResponse response = flow.redeem(flow.plainCode(), null);
@@ -94,8 +95,8 @@ class ConsentLifecycleIT {
 
         assertThat(removed.statusCode()).as(removed.body()).isEqualTo(204);
         assertThat(realm.isActive(delegated)).as("a token issued under the revoked consent").isFalse();
-        assertThat(realm.storedConsentKeys(TestRealm.ALICE)).as("the records are cleaned")
-                .doesNotContain(realm.consentKey(TestClients.APP, TestClients.PLANNER));
+        assertThat(realm.storedConsents(TestRealm.ALICE)).as("the rows are cleaned")
+                .doesNotContain(TestRealm.consent(TestClients.APP, TestClients.PLANNER));
         assertThat(accountApplication(accountToken, TestClients.PLANNER)).as("no longer listed").isNull();
         assertThat(consentPageShownFor(TestClients.PLANNER)).as("the next login asks again").isTrue();
         ObjectNode event = realm.admin().events(realm.name(), "REVOKE_GRANT").get(0);
@@ -113,17 +114,26 @@ class ConsentLifecycleIT {
 
         assertThat(revoked.status()).isEqualTo(204);
         assertThat(realm.isActive(delegated)).isFalse();
-        assertThat(realm.storedConsentKeys(TestRealm.ALICE)).doesNotContain(realm.consentKey(TestClients.APP, TestClients.BOOKING));
+        assertThat(realm.storedConsents(TestRealm.ALICE)).doesNotContain(TestRealm.consent(TestClients.APP, TestClients.BOOKING));
         assertThat(consentPageShownFor(TestClients.BOOKING)).isTrue();
     }
 
     @Test
-    void consentRevokedThroughTheStoreIsNotResurrectedByTheMirror() {
+    void consentRevokedForOneAppIsNotResurrectedByTheMirrorTheOtherAppKeeps() throws Exception {
+        String url = realm.oauth().authorizeUrl(realm.name(), TestClients.BACKEND, TestRealm.REDIRECT_URI, "openid",
+                Delegations.STATE, OAuth.Pkce.s256(), Map.of("requested_actor", TestClients.PLANNER, "prompt", "consent"));
+        assertThat(new HttpLogin(TestRealm.REDIRECT_URI).authorize(url, TestRealm.ALICE, TestRealm.ALICE_PASSWORD,
+                "accept").code()).isNotBlank();
         String delegated = delegatedToken(TestClients.PLANNER);
-        realm.removeStoredConsents(TestRealm.ALICE);
 
+        MyAgentsSession.open(realm, TestRealm.ALICE).revoke(TestClients.APP, TestClients.PLANNER);
+
+        assertThat(accountApplication(aliceAccountToken(), TestClients.PLANNER)).as("the mirror stays for the other app")
+                .isNotNull();
         assertThat(realm.isActive(delegated)).isFalse();
         assertThat(consentPageShownFor(TestClients.PLANNER)).isTrue();
+        assertThat(realm.storedConsents(TestRealm.ALICE)).contains(TestRealm.consent(TestClients.BACKEND, TestClients.PLANNER))
+                .doesNotContain(TestRealm.consent(TestClients.APP, TestClients.PLANNER));
     }
 
     @Test
@@ -181,12 +191,15 @@ class ConsentLifecycleIT {
                 Delegations.STATE, OAuth.Pkce.s256(), Map.of("requested_actor", TestClients.BOOKING, "prompt", "consent"));
         assertThat(new HttpLogin(TestRealm.REDIRECT_URI).authorize(viaTempApp, TestRealm.ALICE, TestRealm.ALICE_PASSWORD,
                 "accept").code()).isNotBlank();
-        String tempKey = realm.consentKey(tempApp, TestClients.BOOKING);
-        assertThat(realm.storedConsentKeys(TestRealm.ALICE)).contains(tempKey);
+        String tempKey = TestRealm.consent(tempApp, TestClients.BOOKING);
+        assertThat(realm.storedConsents(TestRealm.ALICE)).contains(tempKey);
 
-        realm.admin().delete("/realms/" + realm.name() + "/clients/" + realm.admin().clientUuid(realm.name(), tempApp), null)
-                .expectOk("delete app");
-        assertThat(realm.storedConsentKeys(TestRealm.ALICE)).as("app deleted").doesNotContain(tempKey);
+        String tempAppUuid = realm.admin().clientUuid(realm.name(), tempApp);
+        realm.admin().delete("/realms/" + realm.name() + "/clients/" + tempAppUuid, null).expectOk("delete app");
+        assertThat(realm.storedConsents(TestRealm.ALICE)).as("app deleted").doesNotContain(tempKey);
+        if (PostgresDatabase.available()) {
+            assertThat(PostgresDatabase.consentRows(null, "APP_ID", tempAppUuid)).as("rows of the deleted app").isZero();
+        }
         realm.admin().updateClient(realm.name(), TestClients.BOOKING, c -> c.with("attributes")
                 .put(AgentAttributes.ALLOWED_CLIENTS, TestClients.APP + "," + TestClients.BACKEND));
 
@@ -194,11 +207,14 @@ class ConsentLifecycleIT {
         realm.addAgent(tempAgent, "temp-secret", tempAgent, null);
         assertThat(flow.authorize(OAuth.Pkce.s256(), Map.of("requested_actor", tempAgent, "prompt", "consent"), "accept")
                 .code()).isNotBlank();
-        String agentKey = realm.consentKey(TestClients.APP, tempAgent);
-        assertThat(realm.storedConsentKeys(TestRealm.ALICE)).contains(agentKey);
+        String agentKey = TestRealm.consent(TestClients.APP, tempAgent);
+        assertThat(realm.storedConsents(TestRealm.ALICE)).contains(agentKey);
 
-        realm.admin().delete("/realms/" + realm.name() + "/clients/" + realm.admin().clientUuid(realm.name(), tempAgent), null)
-                .expectOk("delete agent");
-        assertThat(realm.storedConsentKeys(TestRealm.ALICE)).as("agent deleted").doesNotContain(agentKey);
+        String tempAgentUuid = realm.admin().clientUuid(realm.name(), tempAgent);
+        realm.admin().delete("/realms/" + realm.name() + "/clients/" + tempAgentUuid, null).expectOk("delete agent");
+        assertThat(realm.storedConsents(TestRealm.ALICE)).as("agent deleted").doesNotContain(agentKey);
+        if (PostgresDatabase.available()) {
+            assertThat(PostgresDatabase.consentRows(null, "AGENT_ID", tempAgentUuid)).as("rows of the deleted agent").isZero();
+        }
     }
 }

@@ -3,22 +3,28 @@ package dev.actorbound.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.actorbound.keycloak.core.ActorboundErrors;
-import java.util.Iterator;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.jwt.JWTClaimsSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The stored consent as the runtime relies on it: removing it revokes at once, and a value a user (or admin)
- * wrote by hand is not a consent. The realm lets admins edit unmanaged attributes, the widest exposure Keycloak
- * allows, so both paths can be driven through admin REST.
+ * The consent store as the runtime relies on it: a consent is a row of its own table, found again at the next login,
+ * gone at once when revoked, and independent of the user's attributes (a full user update keeps it, an attribute
+ * written by hand is not one). Deleting a user or a realm leaves no row behind: on the PostgreSQL pass the table itself
+ * is read. The admin export and import carry consents to another realm, and only for admins with the right roles.
  */
 @WithRealms
 class ConsentStoreIT {
 
-    private static final String PREFIX = "actorbound.consent.";
+    private static final String REVOKED = "the user's consent to this agent was revoked";
 
     private static TestRealm realm;
     private static Delegations flow;
@@ -27,76 +33,189 @@ class ConsentStoreIT {
     static void createRealm(TestRealm fresh) {
         realm = fresh;
         flow = new Delegations(realm);
-        String path = "/realms/" + realm.name() + "/users/profile";
-        ObjectNode profile = (ObjectNode) realm.admin().get(path).body();
-        profile.put("unmanagedAttributePolicy", "ADMIN_EDIT");
-        assertThat(realm.admin().put(path, profile).ok()).isTrue();
     }
 
-    private static String userPath() {
-        return "/realms/" + realm.name() + "/users/" + realm.userId(TestRealm.ALICE);
-    }
+    @Test
+    void aConsentIsARowOfItsOwnAndNoUserAttribute() {
+        long before = System.currentTimeMillis() / 1000;
+        OAuth.TokenResponse issued = flow.redeem(flow.delegatedCode(TestClients.PLANNER), flow.actorToken(TestClients.PLANNER));
+        assertThat(issued.status()).as(issued.toString()).isEqualTo(200);
 
-    private static ObjectNode alice() {
-        return (ObjectNode) realm.admin().get(userPath()).body();
-    }
-
-    private static void rewriteConsents(java.util.function.Consumer<ObjectNode> change) {
-        ObjectNode user = alice();
-        change.accept(user.with("attributes"));
-        assertThat(realm.admin().put(userPath(), user).ok()).isTrue();
-    }
-
-    private static void removeConsents(ObjectNode attributes) {
-        Iterator<String> names = attributes.fieldNames();
-        while (names.hasNext()) {
-            if (names.next().startsWith(PREFIX)) {
-                names.remove();
-            }
+        JsonNode row = exported(realm, TestRealm.ALICE, TestClients.APP, TestClients.PLANNER);
+        assertThat(row).as("exported: %s", realm.exportedConsents()).isNotNull();
+        assertThat(texts(row.path("scopes"))).contains("openid");
+        assertThat(row.path("grantedAt").asLong()).isBetween(before, System.currentTimeMillis() / 1000);
+        assertThat(realm.actorboundAttributes(TestRealm.ALICE)).as("nothing of it in the user").isEmpty();
+        if (PostgresDatabase.available()) {
+            assertThat(PostgresDatabase.consentRows(null, "USER_ID", realm.userId(TestRealm.ALICE))).isPositive();
         }
     }
 
     @Test
-    void consentRemovedBetweenConsentAndRedemptionIsRevoked() {
+    void consentRevokedBetweenConsentAndRedemptionIsRefused() {
+        Delegations.Code code = flow.delegatedCode(TestClients.BOOKING);
+
+        MyAgentsSession.open(realm, TestRealm.ALICE).revoke(TestClients.APP, TestClients.BOOKING);
+
+        flow.assertRefused(flow.redeem(code, flow.actorToken(TestClients.BOOKING)), "invalid_grant", REVOKED,
+                ActorboundErrors.CONSENT_REVOKED, TestClients.BOOKING);
+        assertThat(realm.storedConsents(TestRealm.ALICE)).doesNotContain(TestRealm.consent(TestClients.APP, TestClients.BOOKING));
+    }
+
+    @Test
+    void aFullUserUpdateWithoutAttributesKeepsTheConsent() throws Exception {
         Delegations.Code code = flow.delegatedCode(TestClients.PLANNER);
-        assertThat(alice().path("attributes").fieldNames()).toIterable().anyMatch(n -> n.startsWith(PREFIX));
+        ObjectNode alice = realm.adminViewOfUser(TestRealm.ALICE);
+        alice.putObject("attributes");
 
-        rewriteConsents(ConsentStoreIT::removeConsents);
+        assertThat(realm.admin().put(userPath(TestRealm.ALICE), alice).ok()).isTrue();
 
-        flow.assertRefused(flow.redeem(code, flow.actorToken(TestClients.PLANNER)), "invalid_grant",
-                "the user's consent to this agent was revoked", ActorboundErrors.CONSENT_REVOKED, TestClients.PLANNER);
+        OAuth.TokenResponse redeemed = flow.redeem(code, flow.actorToken(TestClients.PLANNER));
+        assertThat(redeemed.status()).as(redeemed.toString()).isEqualTo(200);
+        assertThat(Jwt.verify(redeemed.accessToken(), realm).getJSONObjectClaim("act"))
+                .containsEntry("client_id", TestClients.PLANNER);
     }
 
     @Test
     void handWrittenConsentIsNotAConsent() {
         String app = realm.admin().clientUuid(realm.name(), TestClients.APP);
         String agent = realm.admin().clientUuid(realm.name(), TestClients.BOOKING);
-        rewriteConsents(attributes -> attributes.putArray(PREFIX + app + "." + agent).add("granted"));
+        ObjectNode bob = realm.adminViewOfUser(TestRealm.BOB);
+        bob.with("attributes").putArray("actorbound.consent." + app + "." + agent).add("granted");
+        bob.with("attributes").putArray("actorbound.delegation-clients").add(app).add(agent);
+        assertThat(realm.admin().put(userPath(TestRealm.BOB), bob).ok()).isTrue();
 
         HttpLogin session = new HttpLogin(TestRealm.REDIRECT_URI);
-        assertThat(session.authorize(flow.authorizeUrl(OAuth.Pkce.s256(), Map.of()), TestRealm.ALICE,
-                TestRealm.ALICE_PASSWORD, null).code()).isNotBlank();
+        assertThat(session.authorize(flow.authorizeUrl(OAuth.Pkce.s256(), Map.of()), TestRealm.BOB,
+                TestRealm.BOB_PASSWORD, null).code()).isNotBlank();
         HttpLogin.Outcome outcome = session.authorize(flow.authorizeUrl(OAuth.Pkce.s256(),
-                Map.of("requested_actor", TestClients.BOOKING, "prompt", "none")), TestRealm.ALICE, TestRealm.ALICE_PASSWORD, null);
+                Map.of("requested_actor", TestClients.BOOKING, "prompt", "none")), TestRealm.BOB, TestRealm.BOB_PASSWORD, null);
 
         assertThat(outcome.callback()).as(outcome.toString()).containsEntry("error", "consent_required")
                 .doesNotContainKey("code");
     }
 
     @Test
-    void consentCopiedToAnotherAgentIsNotAConsent() {
-        // Both agents consented, so both have their stock-consent mirror: only the record's signature can tell.
-        flow.delegatedCode(TestClients.BOOKING);
-        flow.delegatedCode(TestClients.PLANNER);
-        String app = realm.admin().clientUuid(realm.name(), TestClients.APP);
-        String planner = realm.admin().clientUuid(realm.name(), TestClients.PLANNER);
-        String booking = realm.admin().clientUuid(realm.name(), TestClients.BOOKING);
-        String signed = alice().path("attributes").path(PREFIX + app + "." + planner).get(0).asText();
-        assertThat(signed).isNotBlank();
-        rewriteConsents(attributes -> attributes.putArray(PREFIX + app + "." + booking).add(signed));
+    void deletingAUserDeletesTheirConsents() {
+        String carol = realm.createUser("carol", "reader");
+        consent(realm, "carol", TestClients.APP, TestClients.PLANNER);
+        assertThat(realm.storedConsents("carol")).contains(TestRealm.consent(TestClients.APP, TestClients.PLANNER));
 
-        HttpLogin.Outcome outcome = flow.authorize(OAuth.Pkce.s256(), Map.of("requested_actor", TestClients.BOOKING), null);
+        realm.admin().delete("/realms/" + realm.name() + "/users/" + carol, null).expectOk("delete carol");
 
-        assertThat(outcome.isConsentPage()).as("a copied consent must not skip the page: %s", outcome).isTrue();
+        assertThat(realm.storedConsents("carol")).isEmpty();
+        if (PostgresDatabase.available()) {
+            assertThat(PostgresDatabase.consentRows(null, "USER_ID", carol)).as("rows of the deleted user").isZero();
+        }
+    }
+
+    @Test
+    void deletingARealmDeletesItsConsents(TestRealm other) {
+        String realmId = other.id();
+        consent(other, TestRealm.ALICE, TestClients.APP, TestClients.PLANNER);
+        assertThat(other.storedConsents(TestRealm.ALICE)).isNotEmpty();
+
+        Admin.Response deleted = other.admin().delete("/realms/" + other.name(), null);
+
+        assertThat(deleted.status()).as("the table's rows do not hold the realm back: %s", deleted).isEqualTo(204);
+        if (PostgresDatabase.available()) {
+            assertThat(PostgresDatabase.consentRows(null, "REALM_ID", realmId)).as("rows of the deleted realm").isZero();
+        }
+    }
+
+    @Test
+    void exportAndImportCarryConsentsToAnotherRealm(TestRealm copy) throws Exception {
+        consent(realm, TestRealm.ALICE, TestClients.APP, TestClients.PLANNER);
+        consent(realm, TestRealm.ALICE, TestClients.BACKEND, TestClients.BOOKING);
+        JsonNode exported = realm.exportedConsents();
+
+        Admin.Response imported = copy.admin().post(copy.consentsPath(), exported);
+
+        assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+        assertThat(imported.body().path("imported").asInt()).isEqualTo(exported.size());
+        assertThat(asSet(copy.exportedConsents())).isEqualTo(asSet(exported));
+        Delegations copyFlow = new Delegations(copy);
+        OAuth.Pkce pkce = OAuth.Pkce.s256();
+        HttpLogin.Outcome again = copyFlow.authorize(pkce, Map.of("requested_actor", TestClients.PLANNER), null);
+        assertThat(again.isConsentPage()).as("the imported consent skips the page: %s", again).isFalse();
+        OAuth.TokenResponse redeemed = copyFlow.redeem(new Delegations.Code(again.code(), pkce),
+                copyFlow.actorToken(TestClients.PLANNER));
+        assertThat(redeemed.status()).as(redeemed.toString()).isEqualTo(200);
+        JWTClaimsSet claims = Jwt.verify(redeemed.accessToken(), copy);
+        assertThat(claims.getSubject()).isEqualTo(copy.userId(TestRealm.ALICE));
+        assertThat(claims.getJSONObjectClaim("act")).containsEntry("client_id", TestClients.PLANNER)
+                .containsEntry("sub", copy.agentServiceAccountId(TestClients.PLANNER));
+    }
+
+    @Test
+    void anImportNamingWhatTheRealmDoesNotHaveImportsNothing(TestRealm copy) {
+        for (String agent : List.of("no-such-agent", TestClients.NOT_AN_AGENT)) {
+            ArrayNode entries = Admin.JSON.createArrayNode();
+            entries.add(entry(TestRealm.ALICE, TestClients.APP, TestClients.PLANNER));
+            entries.add(entry(TestRealm.ALICE, TestClients.APP, agent));
+
+            Admin.Response refused = copy.admin().post(copy.consentsPath(), entries);
+
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+            assertThat(refused.body().path("errorMessage").asText()).isEqualTo("Entry 1: no agent " + agent + " in this realm.");
+            assertThat(copy.exportedConsents()).as("all or nothing").isEmpty();
+        }
+    }
+
+    @Test
+    void exportNeedsTheRightToViewUsersAndImportToManageTheRealmAndItsUsers() {
+        Admin viewer = realm.createAdmin("consent-viewer", "view-users");
+        Admin userManager = realm.createAdmin("consent-user-manager", "manage-users");
+        Admin nobody = realm.createAdmin("consent-nobody");
+        ArrayNode none = Admin.JSON.createArrayNode();
+
+        assertThat(nobody.get(realm.consentsPath()).status()).isEqualTo(403);
+        assertThat(viewer.get(realm.consentsPath()).status()).isEqualTo(200);
+        assertThat(viewer.post(realm.consentsPath(), none).status()).isEqualTo(403);
+        assertThat(userManager.post(realm.consentsPath(), none).status()).as("manage-users alone").isEqualTo(403);
+        assertThat(realm.admin().post(realm.consentsPath(), none).status()).isEqualTo(200);
+    }
+
+    // ---- helpers ----
+
+    private static String userPath(String username) {
+        return "/realms/" + realm.name() + "/users/" + realm.userId(username);
+    }
+
+    /** {@code username} consents to {@code agent} through {@code app} on the consent page. */
+    private static void consent(TestRealm in, String username, String app, String agent) {
+        String url = in.oauth().authorizeUrl(in.name(), app, TestRealm.REDIRECT_URI, "openid", Delegations.STATE,
+                OAuth.Pkce.s256(), Map.of("requested_actor", agent, "prompt", "consent"));
+        HttpLogin.Outcome outcome = new HttpLogin(TestRealm.REDIRECT_URI).authorize(url, username, username + "-password", "accept");
+        assertThat(outcome.code()).as(outcome.toString()).isNotBlank();
+    }
+
+    private static JsonNode exported(TestRealm in, String username, String app, String agent) {
+        for (JsonNode entry : in.exportedConsents()) {
+            if (username.equals(entry.path("username").asText()) && app.equals(entry.path("app").asText())
+                    && agent.equals(entry.path("agent").asText())) {
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    private static ObjectNode entry(String username, String app, String agent) {
+        ObjectNode entry = Admin.JSON.createObjectNode().put("username", username).put("app", app).put("agent", agent)
+                .put("grantedAt", 1_700_000_000L);
+        entry.putArray("scopes").add("openid");
+        return entry;
+    }
+
+    private static Set<String> texts(JsonNode array) {
+        Set<String> texts = new HashSet<>();
+        array.forEach(item -> texts.add(item.asText()));
+        return texts;
+    }
+
+    private static Set<JsonNode> asSet(JsonNode array) {
+        Set<JsonNode> set = new HashSet<>();
+        array.forEach(set::add);
+        return set;
     }
 }

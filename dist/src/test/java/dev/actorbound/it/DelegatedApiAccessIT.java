@@ -105,7 +105,7 @@ class DelegatedApiAccessIT {
         String plain = ex.plainToken();
         assertThat(get("/realms/" + realm.name() + "/account/", plain).statusCode()).isEqualTo(200);
         String delegated = ex.codeFlowToken(PLANNER);
-        realm.removeStoredConsents(TestRealm.ALICE);
+        realm.revokeStoredConsents(TestRealm.ALICE);
 
         HttpResponse<String> response = get("/realms/" + realm.name() + "/account/", delegated);
 

@@ -166,7 +166,7 @@ class DelegatedIntrospectionIT {
     void everyHintAnswersInactiveOnceTheConsentIsRevoked(Kind kind) {
         String token = delegatedToken(kind);
 
-        realm.removeStoredConsents(TestRealm.ALICE);
+        realm.revokeStoredConsents(TestRealm.ALICE);
 
         assertInactiveAtEveryHint(kind, token, ActorboundErrors.CONSENT_REVOKED, CONSENT_REVOKED);
     }

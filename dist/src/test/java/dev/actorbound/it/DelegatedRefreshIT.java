@@ -146,7 +146,7 @@ class DelegatedRefreshIT {
     @Test
     void refreshAfterTheConsentWasRevokedIsRefused() {
         OAuth.TokenResponse tokens = plannerTokens();
-        realm.removeStoredConsents(TestRealm.ALICE);
+        realm.revokeStoredConsents(TestRealm.ALICE);
 
         assertRefused(refresh(tokens.refreshToken(), flow.actorToken(TestClients.PLANNER)), "invalid_grant",
                 "the user's consent to this agent was revoked", ActorboundErrors.CONSENT_REVOKED);

@@ -82,7 +82,7 @@ class DelegatedUserInfoIT {
     @Test
     void revokedConsentIsRefused() {
         String token = delegatedToken();
-        realm.removeStoredConsents(TestRealm.ALICE);
+        realm.revokeStoredConsents(TestRealm.ALICE);
 
         assertInvalidToken(userInfo(token), CONSENT_REVOKED);
         assertDelegationEvent(CONSENT_REVOKED);
@@ -135,7 +135,7 @@ class DelegatedUserInfoIT {
         String delegated = delegatedToken();
         OAuth.TokenResponse plain = flow.redeem(flow.plainCode(), null);
         assertThat(plain.status()).as(plain.toString()).isEqualTo(200);
-        realm.removeStoredConsents(TestRealm.ALICE);
+        realm.revokeStoredConsents(TestRealm.ALICE);
 
         assertThat(userInfo(plain.accessToken()).status()).as("the user's own token").isEqualTo(200);
         assertInvalidToken(userInfo(delegated), CONSENT_REVOKED);

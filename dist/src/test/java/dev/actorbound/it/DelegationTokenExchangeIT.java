@@ -406,7 +406,7 @@ class DelegationTokenExchangeIT {
         mayAct.assertRefused(mayAct.exchange(BOOKING, mayAct.codeFlowToken(PLANNER)), "invalid_grant", NO_HAND_OFF);
     }
 
-    // ---- consent revoked (realm where admins may edit alice's unmanaged attributes) ----
+    // ---- consent revoked (a realm of its own: alice revokes everything there) ----
 
     @Test
     void consentRevokedBetweenTwoExchangesRefusesFirstAndNextHop() {
@@ -418,7 +418,7 @@ class DelegationTokenExchangeIT {
         consent.assertIssued(consent.exchange(BOOKING, plain), plain, "booking-agent");
         consent.assertIssued(consent.exchange(BOOKING, hop1), hop1, "booking-agent<planner-agent");
 
-        consentRealm.removeStoredConsents(TestRealm.ALICE);
+        consentRealm.revokeStoredConsents(TestRealm.ALICE);
 
         consent.assertRefused(consent.exchange(BOOKING, plain), "invalid_grant", NOT_CONSENTED);
         consent.assertRefused(consent.exchange(BOOKING, hop1), "invalid_grant",

@@ -10,18 +10,22 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * {@code bin/kc.sh start-dev} on free ports (H2 in memory), or on PostgreSQL {@code bin/kc.sh start} in production
- * mode with the options {@code docker-compose.yml} uses ({@link ProductionOptions}); its output in
- * {@code keycloak-it.log} beside the distribution. Closed by JUnit at the end of the run (it sits in the root store),
- * or by a shutdown hook if the JVM exits first.
+ * One Keycloak process: the shared server, or a test's own server from a private copy of the distribution, which the
+ * test closes. The shared server is {@code bin/kc.sh start-dev} on free ports (H2 in memory), or on PostgreSQL
+ * {@code bin/kc.sh start} in production mode with the options {@code docker-compose.yml} uses
+ * ({@link ProductionOptions}); its output goes to {@code keycloak-it.log} beside the distribution, and JUnit closes it at
+ * the end of the run (it sits in the root store). A shutdown hook stops whatever is left if the JVM exits first.
  */
 final class KeycloakProcess implements AutoCloseable {
 
@@ -48,13 +52,9 @@ final class KeycloakProcess implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
+    /** The shared server, from the unpacked distribution, on the database the run was given. */
     static KeycloakProcess start() {
-        Path home = Path.of(requiredProperty("keycloak.home")).toAbsolutePath();
-        Path kcSh = home.resolve("bin/kc.sh");
-        if (!Files.isExecutable(kcSh)) {
-            throw new IllegalStateException(kcSh + " is missing: run `./mvnw verify` (its package phase unpacks Keycloak)");
-        }
-        Path log = home.getParent().resolve("keycloak-it.log");
+        Path home = distribution();
         int http = freePort();
         int management = freePort();
         Path vault = vaultDirectory();
@@ -63,25 +63,42 @@ final class KeycloakProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create " + vault, e);
         }
-        List<String> command = new ArrayList<>(List.of(kcSh.toString()));
-        command.addAll(persistentDatabase()
+        List<String> arguments = new ArrayList<>(persistentDatabase()
                 ? List.of("start", "--db-url=" + requiredProperty("it.db.url"),
                         "--db-username=" + requiredProperty("it.db.username"),
                         "--db-password=" + requiredProperty("it.db.password"))
                 : List.of("start-dev", "--db=" + property("it.db", "dev-mem"), "--health-enabled=true",
                         "--features=declarative-ui"));
-        command.addAll(List.of("--http-port=" + http, "--http-management-port=" + management,
+        arguments.addAll(List.of("--http-port=" + http, "--http-management-port=" + management,
                 "--vault=file", "--vault-dir=" + vault));
+        return start(home, arguments, persistentDatabase() ? ProductionOptions.read() : Map.of(), http, management,
+                home.getParent().resolve("keycloak-it.log"));
+    }
+
+    /**
+     * A server of a test's own: {@code arguments} are what follows {@code kc.sh}, the ports must be the ones they name.
+     * Its home must not be the shared server's (see {@link #privateCopy}): a build there would change that server too.
+     */
+    static KeycloakProcess start(Path home, List<String> arguments, int httpPort, int managementPort, Path log) {
+        return start(home, arguments, Map.of(), httpPort, managementPort, log);
+    }
+
+    private static KeycloakProcess start(Path home, List<String> arguments, Map<String, String> environment,
+            int httpPort, int managementPort, Path log) {
+        Path kcSh = home.resolve("bin/kc.sh");
+        if (!Files.isExecutable(kcSh)) {
+            throw new IllegalStateException(kcSh + " is missing: run `./mvnw verify` (its package phase unpacks Keycloak)");
+        }
+        List<String> command = new ArrayList<>(List.of(kcSh.toString()));
+        command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
-        if (persistentDatabase()) {
-            builder.environment().putAll(ProductionOptions.read());
-        }
+        builder.environment().putAll(environment);
         builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
         builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", "admin");
         KeycloakProcess server;
         try {
-            server = new KeycloakProcess(builder, builder.start(), http, management, log);
+            server = new KeycloakProcess(builder, builder.start(), httpPort, managementPort, log);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + kcSh, e);
         }
@@ -94,6 +111,70 @@ final class KeycloakProcess implements AutoCloseable {
         return Path.of(requiredProperty("keycloak.home")).toAbsolutePath().getParent().resolve("it-vault");
     }
 
+    /**
+     * {@code kc.sh build} with {@code options} in {@code home}, so that servers can then {@code start --optimized} from
+     * it side by side: two servers building the same distribution at once would overwrite each other's build.
+     */
+    static void build(Path home, List<String> options, Path log) {
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "build"));
+        command.addAll(options);
+        try {
+            Process build = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            if (!build.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                build.destroyForcibly();
+                throw new IllegalStateException("kc.sh build did not finish within " + START_TIMEOUT.toSeconds() + " s; see " + log);
+            }
+            if (build.exitValue() != 0) {
+                throw new IllegalStateException("kc.sh build failed with status " + build.exitValue() + "; see " + log);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run kc.sh build in " + home, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while building " + home, e);
+        }
+    }
+
+    /** The unpacked distribution the shared server runs from. */
+    static Path distribution() {
+        return Path.of(requiredProperty("keycloak.home")).toAbsolutePath();
+    }
+
+    /**
+     * A fresh copy of the distribution (providers included, data left out) beside it, named {@code name}, for servers
+     * started with other build options than the shared one: each build rewrites the distribution it runs in.
+     */
+    static Path privateCopy(String name) {
+        Path source = distribution();
+        Path target = source.resolveSibling(name);
+        try {
+            deleteTree(target);
+            try (Stream<Path> tree = Files.walk(source)) {
+                for (Path path : (Iterable<Path>) tree::iterator) {
+                    Path relative = source.relativize(path);
+                    if (!relative.startsWith("data")) {
+                        Files.copy(path, target.resolve(relative.toString()), StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + source + " to " + target, e);
+        }
+        return target;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> tree = Files.walk(root)) {
+            for (Path path : (Iterable<Path>) tree.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(path);
+            }
+        }
+    }
+
     /** Whether the data outlives the process (a real database), so that a restart test means something. */
     static boolean persistentDatabase() {
         return property("it.db", "dev-mem").equals("postgres");
@@ -101,7 +182,15 @@ final class KeycloakProcess implements AutoCloseable {
 
     /** Stops Keycloak and starts it again on the same ports and database; the log is appended to. */
     synchronized void restart() {
+        restart(builder.command().subList(1, builder.command().size()));
+    }
+
+    /** Stops Keycloak and starts it again with other {@code kc.sh} arguments (the same ports); the log is appended to. */
+    synchronized void restart(List<String> arguments) {
         stop();
+        List<String> command = new ArrayList<>(List.of(builder.command().get(0)));
+        command.addAll(arguments);
+        builder.command(command);
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         try {
             process = builder.start();
@@ -200,7 +289,7 @@ final class KeycloakProcess implements AutoCloseable {
         descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -213,7 +302,7 @@ final class KeycloakProcess implements AutoCloseable {
         return value == null || value.isBlank() ? fallback : value.trim();
     }
 
-    private static String requiredProperty(String name) {
+    static String requiredProperty(String name) {
         String value = property(name, null);
         if (value == null) {
             throw new IllegalStateException("system property " + name + " is not set (the dist POM passes it to the tests)");

@@ -19,6 +19,13 @@ public final class KeycloakServer implements BeforeAllCallback, ParameterResolve
 
     private KeycloakProcess process;
 
+    /** A server of a test's own (see {@link KeycloakProcess#start(java.nio.file.Path, java.util.List, int, int, Path)}). */
+    static KeycloakServer of(KeycloakProcess process) {
+        KeycloakServer server = new KeycloakServer();
+        server.process = process;
+        return server;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
         process = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
@@ -58,7 +65,7 @@ public final class KeycloakServer implements BeforeAllCallback, ParameterResolve
         return process().admin();
     }
 
-    /** Stops and starts the shared server (same URL, same database). Only meaningful on a persistent database. */
+    /** Stops and starts the server (same URL, same database). Only meaningful on a persistent database. */
     public void restart() {
         process().restart();
     }
@@ -71,6 +78,11 @@ public final class KeycloakServer implements BeforeAllCallback, ParameterResolve
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Stops the server and starts it with other {@code kc.sh} arguments; only for a server of a test's own. */
+    void restart(java.util.List<String> arguments) {
+        process().restart(arguments);
     }
 
     public boolean persistentDatabase() {

@@ -88,8 +88,8 @@ class PolicyDecisionIT {
         assertThat(event.path("details").path("actor").asText()).isEqualTo(TestClients.ROGUE);
         assertThat(event.path("details").path(AuditDetails.POLICY_DECISION).asText()).isEqualTo("denied");
         assertThat(event.path("userId").asText()).isEqualTo(policy.realm.userId(TestRealm.ALICE));
-        assertThat(policy.realm.storedConsentKeys(TestRealm.ALICE))
-                .doesNotContain(policy.realm.consentKey(TestClients.APP, TestClients.ROGUE));
+        assertThat(policy.realm.storedConsents(TestRealm.ALICE))
+                .doesNotContain(TestRealm.consent(TestClients.APP, TestClients.ROGUE));
         JsonNode line = audit.awaitEvent(event.path("id").asText());
         assertThat(line.path("outcome").asText()).isEqualTo("failure");
         assertThat(line.path("error").asText()).isEqualTo(ActorboundErrors.POLICY_DENIED);

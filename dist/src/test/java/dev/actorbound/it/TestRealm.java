@@ -16,7 +16,6 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -40,8 +39,8 @@ public final class TestRealm implements AutoCloseable {
     public static final String AGENT_ROLE = AgentAttributes.AGENT_ROLE;
     /** Client attribute that, with {@link #AGENT_ROLE} on the service account, makes a client an agent. */
     public static final String AGENT_MARKER = AgentAttributes.AGENT_MARKER;
-    /** User attributes of the extension's consent store (one per app and agent). */
-    public static final String CONSENT_PREFIX = "actorbound.consent.";
+    /** The realm's agent consents under admin REST: exported with GET, imported with POST. */
+    public static final String CONSENTS = "actorbound-consents";
 
     public static final String ALICE = "alice";
     public static final String ALICE_PASSWORD = "alice-password";
@@ -131,6 +130,18 @@ public final class TestRealm implements AutoCloseable {
         admin.addRealmRolesToUser(name, admin.serviceAccountUserId(name, clientId), AGENT_ROLE);
     }
 
+    /** A user of this realm with the given realm roles; the password is the username followed by {@code -password}. */
+    public String createUser(String username, String... realmRoles) {
+        String id = admin().createUser(name, username, username + "-password", realmRoles);
+        userIds.put(username, id);
+        return id;
+    }
+
+    /** The realm's internal id (what its rows in the database name), not its name. */
+    public String id() {
+        return admin().get("/realms/" + name).expectOk("read realm").body().path("id").asText();
+    }
+
     /**
      * A user of this realm holding the given {@code realm-management} roles (e.g. {@code manage-realm}), and an admin
      * REST client logged in as that user. The password is the username followed by {@code -password}.
@@ -146,6 +157,13 @@ public final class TestRealm implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    /** The same realm as another server of the same database (a cluster node) serves it. */
+    public TestRealm seenFrom(KeycloakServer other) {
+        TestRealm view = new TestRealm(other, name, agentRoleCreatedByExtension);
+        view.userIds.putAll(userIds);
+        return view;
     }
 
     /** {@code http://localhost:<port>/realms/<name>}, the {@code iss} of the realm's tokens. */
@@ -205,24 +223,9 @@ public final class TestRealm implements AutoCloseable {
         return id;
     }
 
-    /**
-     * Deletes every agent consent stored for {@code username}, the way an admin editing the user would, and checks
-     * that there was one to delete.
-     */
-    public void removeStoredConsents(String username) {
-        String path = "/realms/" + name + "/users/" + userId(username);
-        ObjectNode user = adminViewOfUser(username);
-        ObjectNode attributes = user.with("attributes");
-        assertThat(attributes.fieldNames()).toIterable().as("%s holds stored consents", username)
-                .anyMatch(n -> n.startsWith(CONSENT_PREFIX));
-        Iterator<String> names = attributes.fieldNames();
-        while (names.hasNext()) {
-            if (names.next().startsWith(CONSENT_PREFIX)) {
-                names.remove();
-            }
-        }
-        assertThat(admin().put(path, user).ok()).isTrue();
-        assertThat(storedConsentKeys(username)).isEmpty();
+    /** A consent as {@link #storedConsents} names it: the app and the agent by client_id. */
+    public static String consent(String appClientId, String agentClientId) {
+        return appClientId + " > " + agentClientId;
     }
 
     /** Sets a user attribute (unmanaged, as the admin sees it), keeping every other attribute of the user. */
@@ -235,27 +238,60 @@ public final class TestRealm implements AutoCloseable {
         assertThat(admin().put("/realms/" + name + "/users/" + userId(username), user).ok()).isTrue();
     }
 
-    /** The names of the consent records stored for {@code username}: {@code actorbound.consent.<app>.<agent>}. */
-    public List<String> storedConsentKeys(String username) {
-        List<String> keys = new ArrayList<>();
-        adminViewOfUser(username).path("attributes").fieldNames().forEachRemaining(n -> {
-            if (n.startsWith(CONSENT_PREFIX)) {
-                keys.add(n);
-            }
-        });
-        return keys;
+    /** {@code /realms/<name>/actorbound-consents}, relative to admin REST. */
+    public String consentsPath() {
+        return "/realms/" + name + "/" + CONSENTS;
     }
 
-    /** The record key for (app, agent), both named by client_id. */
-    public String consentKey(String appClientId, String agentClientId) {
-        return CONSENT_PREFIX + admin().clientUuid(name, appClientId) + "." + admin().clientUuid(name, agentClientId);
+    /** The realm's agent consents that count, as the admin export lists them. */
+    public JsonNode exportedConsents() {
+        return admin().get(consentsPath()).expectOk("export agent consents").body();
+    }
+
+    /** The consents stored for {@code username} that count, each named by {@link #consent}. */
+    public List<String> storedConsents(String username) {
+        List<String> consents = new ArrayList<>();
+        exportedConsents().forEach(entry -> {
+            if (username.equals(entry.path("username").asText())) {
+                consents.add(consent(entry.path("app").asText(), entry.path("agent").asText()));
+            }
+        });
+        return consents;
     }
 
     /**
-     * The user as the admin REST API shows it. The consent store lives in unmanaged user attributes, which admins
-     * only see with the {@code ADMIN_EDIT} user-profile policy, so that policy is set first.
+     * Revokes every consent stored for {@code username} on "Agents that act for me", as the user would (password:
+     * the username followed by {@code -password}), and checks that there was one and that none is left.
      */
-    private ObjectNode adminViewOfUser(String username) {
+    public void revokeStoredConsents(String username) {
+        List<JsonNode> stored = new ArrayList<>();
+        exportedConsents().forEach(entry -> {
+            if (username.equals(entry.path("username").asText())) {
+                stored.add(entry);
+            }
+        });
+        assertThat(stored).as("%s holds stored consents", username).isNotEmpty();
+        MyAgentsSession page = MyAgentsSession.open(this, username);
+        stored.forEach(entry -> page.revoke(entry.path("app").asText(), entry.path("agent").asText()));
+        assertThat(storedConsents(username)).isEmpty();
+    }
+
+    /**
+     * The names of {@code username}'s attributes that start with {@code actorbound.}. Admins only see unmanaged
+     * attributes with the {@code ADMIN_EDIT} user-profile policy, so that policy is set first.
+     */
+    public List<String> actorboundAttributes(String username) {
+        List<String> names = new ArrayList<>();
+        adminViewOfUser(username).path("attributes").fieldNames().forEachRemaining(n -> {
+            if (n.startsWith("actorbound.")) {
+                names.add(n);
+            }
+        });
+        return names;
+    }
+
+    /** The user as the admin REST API shows it, unmanaged attributes included ({@code ADMIN_EDIT} is set first). */
+    public ObjectNode adminViewOfUser(String username) {
         String profilePath = "/realms/" + name + "/users/profile";
         ObjectNode profile = (ObjectNode) admin().get(profilePath).body();
         if (!"ADMIN_EDIT".equals(profile.path("unmanagedAttributePolicy").asText())) {

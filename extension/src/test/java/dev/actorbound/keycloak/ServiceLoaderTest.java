@@ -20,6 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.keycloak.authentication.RequiredActionFactory;
+import org.keycloak.connections.jpa.entityprovider.JpaEntityProviderFactory;
 import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.protocol.ProtocolMapper;
 import org.keycloak.protocol.oidc.TokenExchangeProviderFactory;
@@ -33,6 +34,7 @@ import org.keycloak.provider.ServerInfoAwareProviderFactory;
 import org.keycloak.provider.Spi;
 import org.keycloak.services.clientpolicy.ClientPolicyManagerFactory;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
+import org.keycloak.services.resources.admin.ext.AdminRealmResourceProviderFactory;
 import org.keycloak.services.ui.extend.UiPageProviderFactory;
 import org.keycloak.services.ui.extend.UiTabProviderFactory;
 import org.keycloak.wellknown.WellKnownProviderFactory;
@@ -56,7 +58,9 @@ class ServiceLoaderTest {
                 Arguments.of(ClientPolicyManagerFactory.class, List.of("default")),
                 Arguments.of(ProtocolMapper.class, List.of("actorbound-actor-audience")),
                 Arguments.of(OptionsProviderFactory.class, List.of("default")),
-                Arguments.of(ConsentStoreFactory.class, List.of("user-attribute")),
+                Arguments.of(ConsentStoreFactory.class, List.of("jpa", "user-attribute")),
+                Arguments.of(JpaEntityProviderFactory.class, List.of("actorbound-consent")),
+                Arguments.of(AdminRealmResourceProviderFactory.class, List.of("actorbound-consents")),
                 Arguments.of(UiTabProviderFactory.class, List.of("actorbound-policy")),
                 Arguments.of(PolicyDecisionProviderFactory.class, List.of("authzen")));
     }
@@ -128,6 +132,13 @@ class ServiceLoaderTest {
                 Arguments.of(EventListenerProviderFactory.class, "actorbound-audit",
                         List.of("log-category", "log-enabled", "include-ip-address")),
                 Arguments.of(PolicyDecisionProviderFactory.class, "authzen", List.of("cache-max-entries")));
+    }
+
+    /** Keycloak makes the consent store with the highest order the default: the table, not the deprecated attributes. */
+    @org.junit.jupiter.api.Test
+    void tableIsTheDefaultConsentStore() {
+        assertThat(ours(ConsentStoreFactory.class)).filteredOn(f -> f.order() > 0).singleElement()
+                .extracting(ProviderFactory::getId).isEqualTo("jpa");
     }
 
     /** Keycloak picks the refresh provider with the highest order that supports a token: ours must come before "default". */

@@ -7,12 +7,13 @@ import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.UserModel;
 import org.keycloak.provider.ProviderEvent;
 
 /**
  * Keeps the consent store clean without admin set-up: global, so it hears revocations in every realm, and
- * subscribed to client removal, so deleting an app or an agent deletes the consents that name it.
- * (Deleting a user deletes the user's attributes and stock consents with it.)
+ * subscribed to client and user removal, so deleting an app, an agent or a user deletes the consents that name them.
+ * (Deleting a realm deletes its consents through the table's foreign key.)
  */
 public final class ConsentCleanupListenerFactory implements EventListenerProviderFactory {
 
@@ -41,6 +42,8 @@ public final class ConsentCleanupListenerFactory implements EventListenerProvide
         if (event instanceof ClientModel.ClientRemovedEvent removed) {
             ClientModel client = removed.getClient();
             ConsentStore.of(removed.getKeycloakSession()).forgetClient(client.getRealm(), client.getId());
+        } else if (event instanceof UserModel.UserRemovedEvent removed) {
+            ConsentStore.of(removed.getKeycloakSession()).forgetUser(removed.getRealm(), removed.getUser().getId());
         }
     }
 

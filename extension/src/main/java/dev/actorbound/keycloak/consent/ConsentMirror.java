@@ -6,7 +6,6 @@ import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserConsentModel;
-import org.keycloak.models.UserModel;
 
 /**
  * The stock Keycloak consent on an agent's client that stands for a user's consents to that agent (the mirror), and
@@ -27,24 +26,34 @@ final class ConsentMirror {
     }
 
     /** The mirror's stamp, empty when the user has no stock consent on the agent's client. */
-    Optional<Long> stamp(UserModel user, String agentUuid) {
-        return Optional.ofNullable(session.users().getConsentByClient(realm, user.getId(), agentUuid))
+    Optional<Long> stamp(String userId, String agentUuid) {
+        return Optional.ofNullable(session.users().getConsentByClient(realm, userId, agentUuid))
                 .map(UserConsentModel::getLastUpdatedDate);
+    }
+
+    /** The mirror's stamp, creating the mirror first when there is none. Empty only when the store keeps no time. */
+    Optional<Long> ensure(String userId, ClientModel agent) {
+        Optional<Long> stamp = stamp(userId, agent.getId());
+        if (stamp.isPresent()) {
+            return stamp;
+        }
+        session.users().addConsent(realm, userId, new UserConsentModel(agent));
+        return stamp(userId, agent.getId());
     }
 
     /**
      * Creates the mirror or updates it, and returns its new stamp, which no earlier state had. Empty when the store
      * does not move the stamp on: the caller then removes the mirror (fail closed).
      */
-    Optional<Long> advance(UserModel user, ClientModel agent) {
-        UserConsentModel mirror = session.users().getConsentByClient(realm, user.getId(), agent.getId());
+    Optional<Long> advance(String userId, ClientModel agent) {
+        UserConsentModel mirror = session.users().getConsentByClient(realm, userId, agent.getId());
         if (mirror == null) {
-            session.users().addConsent(realm, user.getId(), new UserConsentModel(agent));
-            return stamp(user, agent.getId());
+            session.users().addConsent(realm, userId, new UserConsentModel(agent));
+            return stamp(userId, agent.getId());
         }
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            session.users().updateConsent(realm, user.getId(), mirror);
-            Optional<Long> stamp = stamp(user, agent.getId());
+            session.users().updateConsent(realm, userId, mirror);
+            Optional<Long> stamp = stamp(userId, agent.getId());
             if (stamp.isPresent() && !stamp.get().equals(mirror.getLastUpdatedDate())) {
                 return stamp;
             }
@@ -53,8 +62,8 @@ final class ConsentMirror {
         return Optional.empty();
     }
 
-    void remove(UserModel user, String agentUuid) {
-        session.users().revokeConsentForClient(realm, user.getId(), agentUuid);
+    void remove(String userId, String agentUuid) {
+        session.users().revokeConsentForClient(realm, userId, agentUuid);
     }
 
     private static void pause() {

@@ -21,9 +21,11 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
 /**
- * Keeps each consent as a signed user attribute {@code actorbound.consent.<app uuid>.<agent uuid>}. User
- * attributes need no schema, travel with realm export, survive restarts on every database and are deleted
- * with the user. A value whose signature, user, app or agent does not match counts as no consent.
+ * The store of release 0.1, deprecated: keeps each consent as a signed user attribute
+ * {@code actorbound.consent.<app uuid>.<agent uuid>}. Used only when chosen explicitly, and by
+ * {@link AttributeConsentMigration}, which reads these records once to move them into {@link JpaConsentStore}'s table.
+ * Attributes depend on the realm's HMAC key and on user-profile settings, which is why the table replaced them.
+ * A value whose signature, user, app or agent does not match counts as no consent.
  *
  * <p>Each agent a user consented to also gets a stock Keycloak consent on the agent's client (the <em>mirror</em>).
  * That is what makes the agent appear in the account console's Applications and in the admin console's
@@ -81,6 +83,17 @@ public final class UserAttributeConsentStore implements ConsentStore {
         new Records(session, realm).forgetClient(clientUuid);
     }
 
+    /** Nothing to do: the attributes are deleted with the user. */
+    @Override
+    public void forgetUser(RealmModel realm, String userId) {
+    }
+
+    /** Deletes every record and the index, whether or not they count: the migration to the table is done. */
+    static void removeRecords(UserModel user) {
+        recordKeys(user).forEach(user::removeAttribute);
+        user.removeAttribute(CLIENTS_INDEX);
+    }
+
     static String key(String appUuid, String agentUuid) {
         return PREFIX + appUuid + "." + agentUuid;
     }
@@ -101,7 +114,7 @@ public final class UserAttributeConsentStore implements ConsentStore {
         }
 
         Optional<AgentConsent> find(UserModel user, String appUuid, String agentUuid) {
-            return mirrors.stamp(user, agentUuid).flatMap(stamp -> record(user, appUuid, agentUuid, stamp))
+            return mirrors.stamp(user.getId(), agentUuid).flatMap(stamp -> record(user, appUuid, agentUuid, stamp))
                     .map(UserAttributeConsentStore::toConsent);
         }
 
@@ -131,7 +144,7 @@ public final class UserAttributeConsentStore implements ConsentStore {
         List<AgentConsent> list(UserModel user) {
             Map<String, Optional<Long>> stamps = new HashMap<>();
             return recordKeys(user).stream()
-                    .map(key -> stamps.computeIfAbsent(agentOf(key), agent -> mirrors.stamp(user, agent))
+                    .map(key -> stamps.computeIfAbsent(agentOf(key), agent -> mirrors.stamp(user.getId(), agent))
                             .flatMap(stamp -> record(user, appOf(key), agentOf(key), stamp)))
                     .flatMap(Optional::stream)
                     .map(UserAttributeConsentStore::toConsent)
@@ -165,7 +178,7 @@ public final class UserAttributeConsentStore implements ConsentStore {
                 reindex(user);
                 // Mirrors of agents that only served the deleted app; the deleted agent's own mirror goes with it.
                 agentsBefore.stream().filter(agent -> !agent.equals(clientUuid))
-                        .forEach(agent -> mirrors.remove(user, agent));
+                        .forEach(agent -> mirrors.remove(user.getId(), agent));
             });
         }
 
@@ -177,14 +190,14 @@ public final class UserAttributeConsentStore implements ConsentStore {
          */
         private void rewrite(UserModel user, ClientModel agent, Consumer<Map<String, ConsentRecord>> change) {
             Map<String, ConsentRecord> live = new TreeMap<>();
-            mirrors.stamp(user, agent.getId()).ifPresent(stamp -> recordKeys(user).stream()
+            mirrors.stamp(user.getId(), agent.getId()).ifPresent(stamp -> recordKeys(user).stream()
                     .filter(key -> agentOf(key).equals(agent.getId()))
                     .forEach(key -> record(user, appOf(key), agent.getId(), stamp).ifPresent(r -> live.put(r.app(), r))));
             change.accept(live);
             recordKeys(user).stream().filter(key -> agentOf(key).equals(agent.getId())).forEach(user::removeAttribute);
-            Optional<Long> stamp = live.isEmpty() ? Optional.empty() : mirrors.advance(user, agent);
+            Optional<Long> stamp = live.isEmpty() ? Optional.empty() : mirrors.advance(user.getId(), agent);
             if (stamp.isEmpty()) {
-                mirrors.remove(user, agent.getId());
+                mirrors.remove(user.getId(), agent.getId());
             }
             stamp.ifPresent(newStamp -> live.forEach((app, record) ->
                     user.setSingleAttribute(key(app, agent.getId()), signature.sign(record.boundTo(newStamp)))));
@@ -200,7 +213,7 @@ public final class UserAttributeConsentStore implements ConsentStore {
 
         /** Agents named by the user's records whose mirror is gone; one lookup per agent, however many apps name it. */
         private Set<String> unmirroredAgents(UserModel user) {
-            return agentsOf(user).stream().filter(agent -> mirrors.stamp(user, agent).isEmpty()).collect(Collectors.toSet());
+            return agentsOf(user).stream().filter(agent -> mirrors.stamp(user.getId(), agent).isEmpty()).collect(Collectors.toSet());
         }
 
     }

@@ -2,14 +2,20 @@ package dev.actorbound.keycloak.consent;
 
 import dev.actorbound.keycloak.core.ConsentStore;
 import dev.actorbound.keycloak.core.ConsentStoreFactory;
+import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 
-/** Consents kept as signed user attributes. */
+/**
+ * Consents kept as signed user attributes, the store of release 0.1. Chosen only with
+ * {@code --spi-actorbound-consent-store--provider=user-attribute}, and deprecated: the {@code jpa} store is the default
+ * and moves these records into its table at start-up.
+ */
 public final class UserAttributeConsentStoreFactory implements ConsentStoreFactory {
 
     public static final String PROVIDER_ID = "user-attribute";
+    private static final Logger LOG = Logger.getLogger(UserAttributeConsentStoreFactory.class);
 
     @Override
     public ConsentStore create(KeycloakSession session) {
@@ -22,6 +28,10 @@ public final class UserAttributeConsentStoreFactory implements ConsentStoreFacto
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        if (factory.getProviderFactory(ConsentStore.class) == this) {
+            LOG.warnf("Consent store %s is deprecated and will be removed in the next release; the default store (%s) "
+                    + "moves its records into a table of its own at start-up", PROVIDER_ID, JpaConsentStoreFactory.PROVIDER_ID);
+        }
     }
 
     @Override

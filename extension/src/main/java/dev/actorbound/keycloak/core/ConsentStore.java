@@ -38,6 +38,9 @@ public interface ConsentStore extends Provider {
     /** Deletes every consent that names a deleted client, as app or as agent. */
     void forgetClient(RealmModel realm, String clientUuid);
 
+    /** Deletes every consent of a deleted user. */
+    void forgetUser(RealmModel realm, String userId);
+
     /** Whether a stored consent for (user, app, agent) covers every requested scope, so the page need not ask. */
     default boolean covers(RealmModel realm, UserModel user, String appUuid, String agentUuid, Set<String> requestedScopes) {
         return find(realm, user, appUuid, agentUuid).filter(consent -> consent.covers(requestedScopes)).isPresent();
