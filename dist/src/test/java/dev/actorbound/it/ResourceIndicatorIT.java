@@ -10,10 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import org.junit.jupiter.api.AfterAll;
+import dev.actorbound.keycloak.core.AgentAttributes;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * RFC 8707 {@code resource} (and RFC 8693 {@code audience}) name the one API a delegated token is for, in the code
@@ -24,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>The app's tokens reach booking-api and calendar-api, booking-agent's reach booking-api and hotel-api; a
  * resource indicator picks one of them.
  */
-@ExtendWith(KeycloakServer.class)
+@WithRealms
 class ResourceIndicatorIT {
 
     private static final String HOTEL_API = "hotel-api";
@@ -40,8 +39,8 @@ class ResourceIndicatorIT {
     private static Delegations flow;
 
     @BeforeAll
-    static void createRealm(KeycloakServer server) {
-        realm = TestRealm.create(server);
+    static void createRealm(TestRealm fresh) {
+        realm = fresh;
         ex = Exchanges.setUp(realm);
         flow = new Delegations(realm);
         ex.addResourceServer(HOTEL_API, "hotel-secret");
@@ -51,13 +50,6 @@ class ResourceIndicatorIT {
         ex.setAttribute(BOOKING_API, "resource_url", BOOKING_URL);
         ex.setAttribute(CALENDAR_API, "resource_url", CALENDAR_URL);
         ex.setAttribute(HOTEL_API, "resource_url", HOTEL_URL);
-    }
-
-    @AfterAll
-    static void deleteRealm() {
-        if (realm != null) {
-            realm.close();
-        }
     }
 
     // ---- delegation exchange ----
@@ -137,6 +129,24 @@ class ResourceIndicatorIT {
         JWTClaimsSet claims = issued(response);
         assertThat(claims.getAudience()).containsExactly(BOOKING_API);
         assertThat(claims.getJSONObjectClaim("act")).containsEntry("client_id", PLANNER);
+    }
+
+    /** Another path to the same token: the delegated refresh must not widen the audience back to every API. */
+    @Test
+    void aDelegatedRefreshKeepsTheOneApiTheCodeWasFor() throws Exception {
+        ex.setAttribute(PLANNER, AgentAttributes.REFRESH_ALLOWED, "true");
+        try {
+            OAuth.TokenResponse first = redeem(code(Map.of("resource", CALENDAR_URL)), Map.of());
+            assertThat(issued(first).getAudience()).containsExactly(CALENDAR_API);
+            assertThat(first.refreshToken()).as(first.toString()).isNotBlank();
+
+            JWTClaimsSet refreshed = issued(flow.refresh(first.refreshToken(), flow.actorToken(PLANNER)));
+
+            assertThat(refreshed.getAudience()).containsExactly(CALENDAR_API);
+            assertThat(refreshed.getJSONObjectClaim("act")).containsEntry("client_id", PLANNER);
+        } finally {
+            ex.setAttribute(PLANNER, AgentAttributes.REFRESH_ALLOWED, "false");
+        }
     }
 
     @Test

@@ -1,5 +1,9 @@
 package dev.actorbound.keycloak.grant;
 
+import org.keycloak.models.ClientSessionContext;
+import org.keycloak.models.Constants;
+import java.util.Objects;
+import java.util.Collection;
 import dev.actorbound.keycloak.actortoken.ActorTokenParameters;
 import dev.actorbound.keycloak.core.GrantRefusal;
 
@@ -117,15 +121,32 @@ public final class DelegatedRefreshTokenProvider extends DefaultRefreshTokenProv
         return super.refreshAccessToken(ctx);
     }
 
-    /** The context Keycloak builds from the refresh token's scope, without the scopes the policy dropped. */
+    /**
+     * The context Keycloak builds from the refresh token's scope, without the scopes the policy dropped, and for the
+     * same APIs as the token it replaces.
+     */
     @Override
     protected TokenManager.TokenValidation validateToken(KeycloakSession session, UriInfo uriInfo, ClientConnection connection,
             RealmModel realm, RefreshToken oldToken, HttpHeaders headers, String scope, ClientModel client,
             TokenManager tokenManager, EventBuilder event) throws OAuthErrorException {
         TokenManager.TokenValidation validation = super.validateToken(session, uriInfo, connection, realm, oldToken, headers,
                 scope, client, tokenManager, event);
+        keepRequestedAudience(realm, oldToken, validation.clientSessionCtx);
         return policy == null ? validation : new TokenManager.TokenValidation(validation.user, validation.userSession,
                 policy.narrow(validation.clientSessionCtx, grant.scopes()));
+    }
+
+    /**
+     * RFC 8707: a token asked for one API stays for that API when it is refreshed. Keycloak records the requested
+     * audience in the refresh token ({@value Constants#REQUESTED_AUDIENCE}), but 26.7.3 puts it back into the context
+     * only after it built the new access token, whose audience would then reach every API again. Put back here,
+     * before; a client deleted since is left out, which only narrows.
+     */
+    private static void keepRequestedAudience(RealmModel realm, RefreshToken oldToken, ClientSessionContext ctx) {
+        if (oldToken.getOtherClaims().get(Constants.REQUESTED_AUDIENCE) instanceof Collection<?> clientIds) {
+            ctx.setAttribute(Constants.REQUESTED_AUDIENCE_CLIENTS, clientIds.stream().map(String::valueOf)
+                    .map(realm::getClientByClientId).filter(Objects::nonNull).toArray(ClientModel[]::new));
+        }
     }
 
     private static ActorChain readChain(RefreshToken token, GrantRefusal refusal) {
