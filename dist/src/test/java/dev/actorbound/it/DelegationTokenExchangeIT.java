@@ -1,7 +1,6 @@
 package dev.actorbound.it;
 
 import static dev.actorbound.it.TestClients.AUDIT;
-import static dev.actorbound.it.TestClients.AUDIT_SECRET;
 import static dev.actorbound.it.TestClients.BOOKING_API;
 import static dev.actorbound.it.TestClients.BOOKING_API_SECRET;
 import static dev.actorbound.it.TestClients.CALENDAR_API;
@@ -54,7 +53,7 @@ class DelegationTokenExchangeIT {
     static void createRealms(TestRealm main, TestRealm mayActFresh, TestRealm consentFresh) {
         realm = main;
         ex = Exchanges.setUp(realm);
-        ex.addAgent(AUDIT, AUDIT_SECRET, "reader");
+        ex.addAgent(AUDIT, "reader");
         ex.setAttribute(PAYMENT, DELEGATES, AUDIT);
         // travel-planner's tokens name booking-agent as an audience, so that Keycloak's stock standard exchange would
         // accept booking-agent as a requester: the laundering test then fails only if the extension lets it through.

@@ -1,7 +1,6 @@
 package dev.actorbound.it;
 
 import static dev.actorbound.it.TestClients.PAYMENT;
-import static dev.actorbound.it.TestClients.PAYMENT_SECRET;
 import static dev.actorbound.it.TestClients.CALENDAR_API;
 import static dev.actorbound.it.TestClients.CALENDAR_API_SECRET;
 import static dev.actorbound.it.TestClients.BOOKING_API;
@@ -46,7 +45,6 @@ final class Exchanges {
 
     private final TestRealm realm;
     private final Delegations flow;
-    private final Map<String, String> secrets = new HashMap<>();
 
     Exchanges(TestRealm realm) {
         this.realm = realm;
@@ -60,7 +58,7 @@ final class Exchanges {
      */
     static Exchanges setUp(TestRealm realm) {
         Exchanges exchanges = new Exchanges(realm);
-        exchanges.addAgent(PAYMENT, PAYMENT_SECRET, "reader", "writer");
+        exchanges.addAgent(PAYMENT, "reader", "writer");
         realm.admin().addClientScopeMappingRealmRoles(realm.name(), TestClients.BOOKING, "reader");
         exchanges.addResourceServer(BOOKING_API, BOOKING_API_SECRET);
         exchanges.addResourceServer(CALENDAR_API, CALENDAR_API_SECRET);
@@ -77,10 +75,9 @@ final class Exchanges {
 
     // ---- realm configuration ----
 
-    /** A confidential agent with a service account in the {@code ai-agent} role, accepting both apps. */
-    void addAgent(String clientId, String secret, String... scopeRoles) {
-        realm.addAgent(clientId, secret, clientId, null, scopeRoles);
-        secrets.put(clientId, secret);
+    /** A confidential agent of {@link TestClients} with a service account in the {@code ai-agent} role, accepting both apps. */
+    void addAgent(String clientId, String... scopeRoles) {
+        realm.addAgent(clientId, secret(clientId), clientId, null, scopeRoles);
     }
 
     /** A confidential client with no flows: it only validates and introspects tokens. */
@@ -120,8 +117,7 @@ final class Exchanges {
     // ---- tokens ----
 
     String secret(String clientId) {
-        String secret = secrets.get(clientId);
-        return secret != null ? secret : TestClients.secretOf(clientId);
+        return TestClients.secretOf(clientId);
     }
 
     /** The agent's own client_credentials token: its actor token. */

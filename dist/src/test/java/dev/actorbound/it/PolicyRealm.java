@@ -34,7 +34,7 @@ final class PolicyRealm {
         this.realm = realm;
         this.exchanges = Exchanges.setUp(realm);
         this.flow = exchanges.flow();
-        exchanges.addAgent(TestClients.ROGUE, TestClients.ROGUE_SECRET, "reader");
+        exchanges.addAgent(TestClients.ROGUE, "reader");
         realm.admin().addRealmRolesToUser(realm.name(), realm.userId(TestRealm.BOB), "writer");
         realm.setUserAttribute(TestRealm.ALICE, DEPARTMENT, "operations");
         realm.setUserAttribute(TestRealm.BOB, DEPARTMENT, "sales");
