@@ -2,10 +2,15 @@ package dev.actorbound.keycloak.consent;
 
 import java.util.Optional;
 
+import jakarta.persistence.LockModeType;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserConsentModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.cache.UserCache;
+import org.keycloak.models.jpa.entities.UserEntity;
 
 /**
  * The stock Keycloak consent on an agent's client that stands for a user's consents to that agent (the mirror), and
@@ -33,6 +38,7 @@ final class ConsentMirror {
 
     /** The mirror's stamp, creating the mirror first when there is none. Empty only when the store keeps no time. */
     Optional<Long> ensure(String userId, ClientModel agent) {
+        lockConsentsOf(userId);
         Optional<Long> stamp = stamp(userId, agent.getId());
         if (stamp.isPresent()) {
             return stamp;
@@ -46,6 +52,7 @@ final class ConsentMirror {
      * does not move the stamp on: the caller then removes the mirror (fail closed).
      */
     Optional<Long> advance(String userId, ClientModel agent) {
+        lockConsentsOf(userId);
         UserConsentModel mirror = session.users().getConsentByClient(realm, userId, agent.getId());
         if (mirror == null) {
             session.users().addConsent(realm, userId, new UserConsentModel(agent));
@@ -60,6 +67,24 @@ final class ConsentMirror {
             pause();
         }
         return Optional.empty();
+    }
+
+    /**
+     * Makes every other transaction that changes this user's consents wait until this one ends, then read what it
+     * wrote. Without it, two "Allow" answers at once (two tabs, a form sent twice) both find no consent and both create
+     * one: Keycloak's consent table then holds two for the same client, which Keycloak refuses to read from then on, and
+     * our own table refuses the second row with a conflict. The lock is the user's row, held until the transaction ends;
+     * the user's cached consents are dropped for this transaction, so that it reads the database, not a copy cached
+     * before the other transaction committed. A user of a federation provider that keeps no local row takes no lock.
+     */
+    private void lockConsentsOf(String userId) {
+        session.getProvider(JpaConnectionProvider.class).getEntityManager()
+                .find(UserEntity.class, userId, LockModeType.PESSIMISTIC_WRITE);
+        UserCache cache = session.getProvider(UserCache.class);
+        UserModel user = cache == null ? null : session.users().getUserById(realm, userId);
+        if (user != null) {
+            cache.evict(realm, user);
+        }
     }
 
     void remove(String userId, String agentUuid) {
