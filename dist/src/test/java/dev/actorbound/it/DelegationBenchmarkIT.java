@@ -4,189 +4,430 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.actorbound.keycloak.core.AgentAttributes;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Measures what delegation costs next to Keycloak's own twin of each request, in the same run, on the same server:
- * code redemption (delegated vs plain), refresh (delegated with actor token vs plain) and introspection (delegated
- * vs plain token). Requests alternate between the two sides so that load on the machine hits both alike. The result
- * is a table of medians and their ratio in {@code dist/target/benchmark.md} and the test output; nothing is asserted
- * about time (machines differ), only that every measured request succeeded. A last scenario reports what a policy
- * decision point on loopback adds to an exchange hop (median and p99), against the same hop without one.
- * Iterations: {@code -Dit.benchmark.iterations} (default 40).
+ * What delegation costs next to Keycloak's own twin of each request, measured in the same run on the same server:
+ * same realm setup, users, request count and number of client threads, after a warm-up, in alternating rounds
+ * ({@link Load}), at one client and at 2 × cores clients. Per side: p50, p99, throughput and the server's CPU time per
+ * request; then the ratios. The server's heap after a full collection is read before and after all scenarios.
+ *
+ * <p>Nothing is asserted about time: machines differ, and a timed assertion would fail on a loaded one. What is
+ * asserted is that every measured request succeeded (a benchmark of failing requests measures nothing). Results go to
+ * {@code dist/target/benchmark/results.md} and {@code results.json}, with the machine they came from.
+ *
+ * <p>Sizes: {@code -Dit.benchmark.requests} per side and concurrency (default 20, a smoke run that keeps the benchmark
+ * working in every {@code ./mvnw verify}), {@code -Dit.benchmark.warmup} (5), {@code -Dit.benchmark.rounds} (2),
+ * {@code -Dit.benchmark.roles} (1000 realm roles for the many-roles user; the agent gets a tenth of them). The README's
+ * benchmark command ({@code ./benchmark.sh}) runs it with 400 requests.
  */
 @WithRealms
 class DelegationBenchmarkIT {
 
-    private static final int WARM_UP = 5;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final int REQUESTS = Integer.getInteger("it.benchmark.requests", 20);
+    private static final int WARM_UP = Integer.getInteger("it.benchmark.warmup", 5);
+    private static final int ROUNDS = Integer.getInteger("it.benchmark.rounds", 2);
+    private static final int ROLES = Integer.getInteger("it.benchmark.roles", 1000);
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+    private static final List<Integer> CONCURRENCY = List.of(1, 2 * CORES);
+    /** Tokens for the measured requests are fetched again when older than this: realm tokens live 5 minutes. */
+    private static final long TOKEN_MAX_AGE_MS = 60_000;
 
     private static TestRealm realm;
-    private static Delegations flow;
-    private static final Map<String, double[]> RESULTS = new LinkedHashMap<>();
-    /** Per scenario: median and p99 without, then with the PDP (ms). */
-    private static final Map<String, double[]> POLICY_RESULTS = new LinkedHashMap<>();
+    private static KeycloakServer server;
+    private static Exchanges ex;
+    private static OAuth oauth;
+    private static Load load;
+    private static final List<Load.Comparison> RESULTS = new ArrayList<>();
+    private static final List<String> NOTES = new ArrayList<>();
+    private static OptionalLong heapBefore = OptionalLong.empty();
+    private static String loadBefore;
+    private static Instant started;
 
     @BeforeAll
-    static void createRealm(TestRealm fresh) {
+    static void setUp(TestRealm fresh) {
+        started = Instant.now();
+        loadBefore = loadAverage();
         realm = fresh;
-        flow = new Delegations(realm);
-        realm.addResourceServer();
-        realm.admin().updateClient(realm.name(), TestClients.PLANNER, c -> c.with("attributes").put(AgentAttributes.REFRESH_ALLOWED, "true"));
+        server = fresh.server();
+        // One client for every measured request: connections are kept alive, as a real client keeps them.
+        oauth = new OAuth(server.baseUrl());
+        ex = Exchanges.setUp(realm);
+        // The app's tokens reach booking-api, which introspects both sides of the introspection scenario.
+        ex.addAudienceMapper(TestClients.APP, TestClients.BOOKING_API);
+        ex.setAttribute(TestClients.PLANNER, AgentAttributes.REFRESH_ALLOWED, "true");
+        allowStandardExchange(ex);
+        load = new Load(server, WARM_UP, REQUESTS, ROUNDS);
+        heapBefore = server.heapAfterGc();
     }
 
     @AfterAll
     static void report() throws IOException {
-        if (realm != null) {
-            realm.close();
-        }
-        StringBuilder table = new StringBuilder("| request | Keycloak (median ms) | Actorbound (median ms) | ratio |\n|---|---|---|---|\n");
-        RESULTS.forEach((name, medians) -> table.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f |%n",
-                name, medians[0], medians[1], medians[1] / medians[0])));
-        if (!POLICY_RESULTS.isEmpty()) {
-            table.append("\n| with a PDP on loopback | median without / with (ms) | added median (ms) | p99 without / with (ms) | added p99 (ms) |\n|---|---|---|---|---|\n");
-            POLICY_RESULTS.forEach((name, t) -> table.append(String.format(Locale.ROOT, "| %s | %.2f / %.2f | %.2f | %.2f / %.2f | %.2f |%n",
-                    name, t[0], t[2], t[2] - t[0], t[1], t[3], t[3] - t[1])));
-        }
-        System.out.println("\nDelegation benchmark (" + iterations() + " iterations each):\n" + table);
-        Files.writeString(Path.of("target/benchmark.md"), table.toString());
+        OptionalLong heapAfter = server == null ? OptionalLong.empty() : server.heapAfterGc();
+        Path dir = Path.of("target/benchmark");
+        Files.createDirectories(dir);
+        String markdown = markdown(heapAfter);
+        Files.writeString(dir.resolve("results.md"), markdown);
+        JSON.writeValue(dir.resolve("results.json").toFile(), json(heapAfter));
+        System.out.println("\n" + markdown);
     }
 
-    private static int iterations() {
-        return Integer.getInteger("it.benchmark.iterations", 40);
-    }
-
-    /** Times {@code plain} and {@code delegated} alternately; each supplier returns whether its request succeeded. */
-    private static void compare(String name, Supplier<Runnable> plain, Supplier<Runnable> delegated) {
-        for (int i = 0; i < WARM_UP; i++) {
-            plain.get().run();
-            delegated.get().run();
-        }
-        List<Long> plainTimes = new ArrayList<>();
-        List<Long> delegatedTimes = new ArrayList<>();
-        for (int i = 0; i < iterations(); i++) {
-            plainTimes.add(time(plain.get()));
-            delegatedTimes.add(time(delegated.get()));
-        }
-        RESULTS.put(name, new double[] {median(plainTimes), median(delegatedTimes)});
-    }
-
-    private static long time(Runnable request) {
-        long start = System.nanoTime();
-        request.run();
-        return System.nanoTime() - start;
-    }
-
-    private static double median(List<Long> nanos) {
-        long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
-        return sorted[sorted.length / 2] / 1_000_000.0;
-    }
-
-    /** The nearest-rank percentile, in milliseconds (with few iterations, p99 is the slowest request). */
-    private static double percentile(List<Long> nanos, int percent) {
-        long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
-        int rank = (int) Math.ceil(percent / 100.0 * sorted.length);
-        return sorted[Math.max(rank, 1) - 1] / 1_000_000.0;
-    }
-
-    private static void ok(OAuth.TokenResponse response) {
-        assertThat(response.status()).as(response.toString()).isEqualTo(200);
-    }
+    // ---- scenarios ----
 
     @Test
     void codeRedemption() {
-        // One browser-less SSO session per side: codes come without a password check or a consent page.
+        // One browser-less SSO session per side: codes come without a password or a consent page, untimed.
         HttpLogin plainSession = new HttpLogin(TestRealm.REDIRECT_URI);
         HttpLogin delegatedSession = new HttpLogin(TestRealm.REDIRECT_URI);
-        flow.delegatedCode(TestClients.PLANNER);
-        String actorToken = flow.actorToken(TestClients.PLANNER);
-        compare("authorization_code redemption",
-                () -> {
-                    Delegations.Code code = code(plainSession, Map.of());
-                    return () -> ok(flow.redeem(code, null));
-                },
-                () -> {
-                    Delegations.Code code = code(delegatedSession, Map.of("requested_actor", TestClients.PLANNER));
-                    return () -> ok(flow.redeem(code, actorToken));
-                });
+        ex.flow().delegatedCode(TestClients.PLANNER); // alice's consent, stored
+        Supplier<String> actor = fresh(() -> ex.flow().actorToken(TestClients.PLANNER));
+        compare("redeem a code", "plain code",
+                n -> codes(plainSession, Map.of(), n, null),
+                "actor-bound code with actor_token",
+                n -> codes(delegatedSession, Map.of("requested_actor", TestClients.PLANNER), n, actor));
     }
 
-    private static Delegations.Code code(HttpLogin session, Map<String, String> extra) {
-        OAuth.Pkce pkce = OAuth.Pkce.s256();
-        HttpLogin.Outcome outcome = session.authorize(flow.authorizeUrl(pkce, extra), TestRealm.ALICE, TestRealm.ALICE_PASSWORD, "accept");
-        assertThat(outcome.code()).as(outcome.toString()).isNotBlank();
-        return new Delegations.Code(outcome.code(), pkce);
+    @Test
+    void firstHopExchange() {
+        Supplier<String> plain = fresh(ex::plainToken);
+        Supplier<String> delegated = fresh(() -> ex.codeFlowToken(TestClients.PLANNER));
+        Supplier<String> bookingActor = fresh(() -> ex.ownToken(TestClients.BOOKING));
+        control(exchange(realm, TestClients.BOOKING, plain.get(), null), "standard token exchange");
+        compare("token exchange, first hop", "standard token exchange (V2)",
+                n -> repeat(n, () -> exchange(TestClients.BOOKING, plain.get(), null)),
+                "delegation exchange (planner → booking)",
+                n -> repeat(n, () -> exchange(TestClients.BOOKING, delegated.get(), bookingActor.get())));
+    }
+
+    @Test
+    void furtherHopOfAChain() {
+        Supplier<String> bookingActor = fresh(() -> ex.ownToken(TestClients.BOOKING));
+        Supplier<String> paymentActor = fresh(() -> ex.ownToken(TestClients.PAYMENT));
+        Supplier<String> planner = fresh(() -> ex.codeFlowToken(TestClients.PLANNER));
+        Supplier<String> hop1 = fresh(() -> exchanged(TestClients.BOOKING, planner.get(), bookingActor.get()));
+        compare("token exchange, further hop", "first hop (chain of 2)",
+                n -> repeat(n, () -> exchange(TestClients.BOOKING, planner.get(), bookingActor.get())),
+                "second hop (booking → payment, chain of 3)",
+                n -> repeat(n, () -> exchange(TestClients.PAYMENT, hop1.get(), paymentActor.get())));
     }
 
     @Test
     void refresh() {
-        String actorToken = flow.actorToken(TestClients.PLANNER);
-        String[] plain = {flow.redeem(flow.plainCode(), null).refreshToken()};
-        String[] delegated = {flow.redeem(flow.delegatedCode(TestClients.PLANNER), actorToken).refreshToken()};
-        compare("refresh_token",
-                () -> () -> plain[0] = refreshed(plain[0], null),
-                () -> () -> delegated[0] = refreshed(delegated[0], actorToken));
-    }
-
-    private static String refreshed(String refreshToken, String actorToken) {
-        OAuth.TokenResponse response = flow.refresh(refreshToken, actorToken);
-        ok(response);
-        return response.refreshToken();
-    }
-
-    /**
-     * The same exchange hop in two realms alike but for the PDP: one asks none, the other asks Cerbos on loopback
-     * (the policy of the policy ITs), alternating as above.
-     */
-    @Test
-    void exchangeWithAPolicyDecision(TestRealm plainRealm, TestRealm pdpRealm) {
-        try (CerbosPdp cerbos = CerbosPdp.start()) {
-            PolicyRealm without = new PolicyRealm(plainRealm);
-            PolicyRealm with = new PolicyRealm(pdpRealm);
-            with.usePdp(cerbos.url());
-            Supplier<Runnable> plain = hop(without);
-            Supplier<Runnable> decided = hop(with);
-            for (int i = 0; i < WARM_UP; i++) {
-                plain.get().run();
-                decided.get().run();
-            }
-            List<Long> plainTimes = new ArrayList<>();
-            List<Long> decidedTimes = new ArrayList<>();
-            for (int i = 0; i < iterations(); i++) {
-                plainTimes.add(time(plain.get()));
-                decidedTimes.add(time(decided.get()));
-            }
-            POLICY_RESULTS.put("token exchange hop", new double[] {median(plainTimes), percentile(plainTimes, 99),
-                    median(decidedTimes), percentile(decidedTimes, 99)});
-        }
-    }
-
-    /** One exchange by the booking agent of a planner token, without the event bookkeeping of {@link Exchanges}. */
-    private static Supplier<Runnable> hop(PolicyRealm realm) {
-        String subject = realm.exchanges.codeFlowToken(TestClients.PLANNER);
-        String actor = realm.exchanges.ownToken(TestClients.BOOKING);
-        Map<String, String> form = Map.of("grant_type", Exchanges.GRANT_TYPE, "subject_token", subject,
-                "subject_token_type", OAuth.ACCESS_TOKEN_TYPE, "actor_token", actor, "actor_token_type", OAuth.ACCESS_TOKEN_TYPE);
-        return () -> () -> ok(realm.realm.oauth().token(realm.realm.name(), form, TestClients.BOOKING, TestClients.BOOKING_SECRET));
+        String actorToken = ex.flow().actorToken(TestClients.PLANNER);
+        String plain = ex.flow().redeem(ex.flow().plainCode(), null).refreshToken();
+        String delegated = ex.flow().redeem(ex.flow().delegatedCode(TestClients.PLANNER), actorToken).refreshToken();
+        Supplier<String> actor = fresh(() -> ex.flow().actorToken(TestClients.PLANNER));
+        // Keycloak's default keeps a refresh token usable until it expires: each side reuses its own.
+        compare("refresh", "plain refresh",
+                n -> repeat(n, () -> ok(refresh(plain, null))),
+                "delegated refresh with actor_token",
+                n -> repeat(n, () -> ok(refresh(delegated, actor.get()))));
     }
 
     @Test
     void introspection() {
-        String plain = flow.redeem(flow.plainCode(), null).accessToken();
-        String delegated = flow.redeem(flow.delegatedCode(TestClients.PLANNER), flow.actorToken(TestClients.PLANNER)).accessToken();
-        compare("token introspection",
-                () -> () -> assertThat(realm.isActive(plain)).isTrue(),
-                () -> () -> assertThat(realm.isActive(delegated)).isTrue());
+        Supplier<String> plain = fresh(ex::plainToken);
+        Supplier<String> bookingActor = fresh(() -> ex.ownToken(TestClients.BOOKING));
+        Supplier<String> paymentActor = fresh(() -> ex.ownToken(TestClients.PAYMENT));
+        Supplier<String> threeActors = fresh(() -> exchanged(TestClients.PAYMENT,
+                exchanged(TestClients.BOOKING, ex.codeFlowToken(TestClients.PLANNER), bookingActor.get()), paymentActor.get()));
+        assertThat(active(plain.get())).as("plain token active at booking-api").isTrue();
+        assertThat(active(threeActors.get())).as("3-actor token active at booking-api").isTrue();
+        compare("introspection", "plain token",
+                n -> repeat(n, () -> active(plain.get())),
+                "delegated token, chain of 3 agents",
+                n -> repeat(n, () -> active(threeActors.get())));
     }
 
+    /**
+     * A user with {@link #ROLES} realm roles and agents scope-mapped to a tenth of them, each side in the same realm
+     * of its own: the intersection runs over every role, so its cost must not grow faster than Keycloak's own work.
+     */
+    @Test
+    void manyRoles(TestRealm other) {
+        Exchanges many = Exchanges.setUp(other);
+        allowStandardExchange(many);
+        List<String> roles = IntStream.range(0, ROLES).mapToObj(i -> String.format(Locale.ROOT, "role-%04d", i)).toList();
+        Admin admin = other.admin();
+        admin.post("/realms/" + other.name() + "/partialImport", Map.of("ifResourceExists", "SKIP",
+                "roles", Map.of("realm", roles.stream().map(name -> Map.of("name", name)).toList())))
+                .expectOk("import " + ROLES + " roles");
+        admin.addRealmRolesToUser(other.name(), other.userId(TestRealm.ALICE), roles.toArray(String[]::new));
+        String[] agentRoles = roles.subList(0, Math.max(1, ROLES / 10)).toArray(String[]::new);
+        admin.addClientScopeMappingRealmRoles(other.name(), TestClients.PLANNER, agentRoles);
+        admin.addClientScopeMappingRealmRoles(other.name(), TestClients.BOOKING, agentRoles);
+        Supplier<String> plain = fresh(many::plainToken);
+        Supplier<String> delegated = fresh(() -> many.codeFlowToken(TestClients.PLANNER));
+        Supplier<String> bookingActor = fresh(() -> many.ownToken(TestClients.BOOKING));
+        control(exchange(other, TestClients.BOOKING, plain.get(), null), "standard token exchange, many roles");
+        OAuth.TokenResponse sample = control(exchange(other, TestClients.BOOKING, delegated.get(), bookingActor.get()),
+                "delegation exchange, many roles");
+        int carried = Jwt.verify(sample.accessToken(), other).toJSONObject().toString().split("role-").length - 1;
+        NOTES.add(String.format(Locale.ROOT, "Many roles: alice holds %d realm roles, planner and booking are scope-mapped "
+                + "to %d of them; a delegated token carries %d.", ROLES, agentRoles.length, carried));
+        compare("token exchange, many roles", "standard token exchange (V2)",
+                n -> repeat(n, () -> ok(exchange(other, TestClients.BOOKING, plain.get(), null))),
+                "delegation exchange",
+                n -> repeat(n, () -> ok(exchange(other, TestClients.BOOKING, delegated.get(), bookingActor.get()))));
+    }
+
+    /** The same exchange hop in two realms alike but for the policy engine (Cerbos on loopback, the policy ITs' policy). */
+    @Test
+    void policyDecision(TestRealm withoutPdp, TestRealm withPdp) {
+        try (CerbosPdp cerbos = CerbosPdp.start()) {
+            PolicyRealm without = new PolicyRealm(withoutPdp);
+            PolicyRealm with = new PolicyRealm(withPdp);
+            with.usePdp(cerbos.url());
+            compare("token exchange with a PDP", "no PDP", hop(without), "AuthZEN PDP (Cerbos) asked", hop(with));
+        }
+    }
+
+    /**
+     * The twin of a delegation exchange: Keycloak's standard token exchange (V2) by the same client, booking-agent,
+     * which V2 only allows for a subject token whose audience names it.
+     */
+    private static void allowStandardExchange(Exchanges exchanges) {
+        exchanges.setAttribute(TestClients.BOOKING, "standard.token.exchange.enabled", "true");
+        exchanges.addAudienceMapper(TestClients.APP, TestClients.BOOKING);
+    }
+
+    // ---- requests ----
+
+    private static Load.Side hop(PolicyRealm policyRealm) {
+        Exchanges e = policyRealm.exchanges;
+        Supplier<String> subject = fresh(() -> e.codeFlowToken(TestClients.PLANNER));
+        Supplier<String> actor = fresh(() -> e.ownToken(TestClients.BOOKING));
+        return n -> repeat(n, () -> ok(exchange(policyRealm.realm, TestClients.BOOKING, subject.get(), actor.get())));
+    }
+
+    private void compare(String scenario, String twinName, Load.Side twin, String oursName, Load.Side ours) {
+        for (int concurrency : CONCURRENCY) {
+            Load.Comparison result = load.compare(scenario, twinName, twin, oursName, ours, concurrency);
+            assertThat(result.twin().failures()).as("%s: failed requests of %s at %d clients", scenario, twinName, concurrency).isZero();
+            assertThat(result.ours().failures()).as("%s: failed requests of %s at %d clients", scenario, oursName, concurrency).isZero();
+            RESULTS.add(result);
+        }
+    }
+
+    private static List<Callable<Boolean>> repeat(int n, Callable<Boolean> request) {
+        return Collections.nCopies(n, request);
+    }
+
+    private static List<Callable<Boolean>> codes(HttpLogin session, Map<String, String> extra, int n, Supplier<String> actor) {
+        List<Callable<Boolean>> requests = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            OAuth.Pkce pkce = OAuth.Pkce.s256();
+            HttpLogin.Outcome outcome = session.authorize(ex.flow().authorizeUrl(pkce, extra), TestRealm.ALICE, TestRealm.ALICE_PASSWORD, "accept");
+            assertThat(outcome.code()).as(outcome.toString()).isNotBlank();
+            Delegations.Code code = new Delegations.Code(outcome.code(), pkce);
+            String actorToken = actor == null ? null : actor.get();
+            requests.add(() -> ok(redeem(code, actorToken)));
+        }
+        return requests;
+    }
+
+    private static OAuth.TokenResponse redeem(Delegations.Code code, String actorToken) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "authorization_code");
+        form.put("client_id", TestClients.APP);
+        form.put("code", code.value());
+        form.put("redirect_uri", TestRealm.REDIRECT_URI);
+        form.put("code_verifier", code.pkce().verifier());
+        actorParameters(form, actorToken);
+        return oauth.token(realm.name(), form, null, null);
+    }
+
+    private static OAuth.TokenResponse refresh(String refreshToken, String actorToken) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "refresh_token");
+        form.put("client_id", TestClients.APP);
+        form.put("refresh_token", refreshToken);
+        actorParameters(form, actorToken);
+        return oauth.token(realm.name(), form, null, null);
+    }
+
+    private static boolean exchange(String requester, String subject, String actorToken) {
+        return ok(exchange(realm, requester, subject, actorToken));
+    }
+
+    private static OAuth.TokenResponse exchange(TestRealm in, String requester, String subject, String actorToken) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", Exchanges.GRANT_TYPE);
+        form.put("subject_token", subject);
+        form.put("subject_token_type", OAuth.ACCESS_TOKEN_TYPE);
+        actorParameters(form, actorToken);
+        return oauth.token(in.name(), form, requester, TestClients.secretOf(requester));
+    }
+
+    private static String exchanged(String requester, String subject, String actorToken) {
+        OAuth.TokenResponse response = exchange(realm, requester, subject, actorToken);
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        return response.accessToken();
+    }
+
+    private static void actorParameters(Map<String, String> form, String actorToken) {
+        if (actorToken != null) {
+            form.put("actor_token", actorToken);
+            form.put("actor_token_type", OAuth.ACCESS_TOKEN_TYPE);
+        }
+    }
+
+    private static boolean active(String token) {
+        return oauth.introspect(realm.name(), token, TestClients.BOOKING_API, TestClients.BOOKING_API_SECRET)
+                .path("active").asBoolean();
+    }
+
+    /** One request of a side before it is measured: if it fails, the answer says why. */
+    private static OAuth.TokenResponse control(OAuth.TokenResponse response, String what) {
+        assertThat(response.status()).as("%s (control): %s", what, response).isEqualTo(200);
+        return response;
+    }
+
+    private static boolean ok(OAuth.TokenResponse response) {
+        return response.status() == 200 && response.accessToken() != null;
+    }
+
+    /** A value fetched again once it is older than {@link #TOKEN_MAX_AGE_MS}; thread-safe. */
+    private static <T> Supplier<T> fresh(Supplier<T> source) {
+        return new Supplier<>() {
+            private T value;
+            private long fetchedAt;
+
+            @Override
+            public synchronized T get() {
+                long now = System.currentTimeMillis();
+                if (value == null || now - fetchedAt > TOKEN_MAX_AGE_MS) {
+                    value = source.get();
+                    fetchedAt = now;
+                }
+                return value;
+            }
+        };
+    }
+
+    // ---- report ----
+
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return String.format(Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
+    }
+
+    private static String machine() {
+        return String.format(Locale.ROOT, "%d cores, %s %s (%s), Java %s, %d MiB RAM", CORES, System.getProperty("os.name"),
+                System.getProperty("os.version"), System.getProperty("os.arch"), System.getProperty("java.version"),
+                totalMemoryMiB());
+    }
+
+    private static long totalMemoryMiB() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getTotalMemorySize() / (1024 * 1024);
+        }
+        return -1;
+    }
+
+    private static String database() {
+        return server != null && server.persistentDatabase() ? "PostgreSQL (production mode)" : "H2 (dev-mem)";
+    }
+
+    private static long totalRequests() {
+        return RESULTS.stream().mapToLong(r -> r.twin().latencies().length + r.ours().latencies().length).sum();
+    }
+
+    private static String markdown(OptionalLong heapAfter) {
+        StringBuilder md = new StringBuilder("# Delegation benchmark\n\n");
+        md.append(String.format(Locale.ROOT, "%s; Keycloak %s on %s, loopback; %d requests per side and concurrency "
+                        + "after %d warm-up, %d alternating rounds; load average %s before, %s after; %s.%n%n",
+                machine(), System.getProperty("keycloak.version", "?"), database(), REQUESTS, WARM_UP, ROUNDS,
+                loadBefore, loadAverage(), started));
+        md.append("| scenario | clients | Keycloak's twin | p50 ms | p99 ms | req/s | CPU ms/req | with Actorbound | p50 ms | p99 ms | req/s | CPU ms/req | p50 ratio | p99 ratio | throughput ratio | CPU ratio |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Load.Comparison r : RESULTS) {
+            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %.1f | %.1f | %.0f | %.2f | %s | %.1f | %.1f | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f |%n",
+                    r.scenario(), r.concurrency(), r.twinName(), r.twin().p50(), r.twin().p99(), r.twin().throughput(), r.twin().cpuPerRequest(),
+                    r.oursName(), r.ours().p50(), r.ours().p99(), r.ours().throughput(), r.ours().cpuPerRequest(),
+                    r.p50Ratio(), r.p99Ratio(), r.throughputRatio(), r.cpuRatio()));
+        }
+        md.append('\n');
+        RESULTS.stream().filter(r -> r.scenario().contains("PDP")).forEach(r -> md.append(String.format(Locale.ROOT,
+                "PDP at %d clients: adds %.1f ms at p50 and %.1f ms at p99.%n", r.concurrency(),
+                r.ours().p50() - r.twin().p50(), r.ours().p99() - r.twin().p99())));
+        NOTES.forEach(note -> md.append(note).append('\n'));
+        md.append(String.format(Locale.ROOT, "%nServer heap after a full GC: %s before, %s after %d measured requests (plus warm-up and set-up).%n",
+                mib(heapBefore), mib(heapAfter), totalRequests()));
+        return md.toString();
+    }
+
+    private static String mib(OptionalLong bytes) {
+        return bytes.isPresent() ? String.format(Locale.ROOT, "%.1f MiB", bytes.getAsLong() / 1048576.0) : "unknown";
+    }
+
+    private static ObjectNode json(OptionalLong heapAfter) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode machine = root.putObject("machine");
+        machine.put("cores", CORES);
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        machine.put("java", System.getProperty("java.version"));
+        machine.put("memoryMiB", totalMemoryMiB());
+        machine.put("loadAverageBefore", loadBefore);
+        machine.put("loadAverageAfter", loadAverage());
+        root.put("keycloak", System.getProperty("keycloak.version", "?"));
+        root.put("database", database());
+        root.put("started", String.valueOf(started));
+        root.put("requestsPerSide", REQUESTS);
+        root.put("warmUp", WARM_UP);
+        root.put("rounds", ROUNDS);
+        heapBefore.ifPresent(v -> root.put("heapAfterGcBeforeBytes", v));
+        heapAfter.ifPresent(v -> root.put("heapAfterGcAfterBytes", v));
+        root.put("measuredRequests", totalRequests());
+        ArrayNode results = root.putArray("results");
+        for (Load.Comparison r : RESULTS) {
+            ObjectNode row = results.addObject();
+            row.put("scenario", r.scenario());
+            row.put("concurrency", r.concurrency());
+            side(row.putObject("twin"), r.twinName(), r.twin());
+            side(row.putObject("actorbound"), r.oursName(), r.ours());
+            row.put("p50Ratio", r.p50Ratio());
+            row.put("p99Ratio", r.p99Ratio());
+            row.put("throughputRatio", r.throughputRatio());
+            row.put("cpuRatio", r.cpuRatio());
+        }
+        ArrayNode notes = root.putArray("notes");
+        NOTES.forEach(notes::add);
+        return root;
+    }
+
+    private static void side(ObjectNode node, String name, Load.Measured m) {
+        node.put("name", name);
+        node.put("requests", m.latencies().length);
+        node.put("p50Ms", m.p50());
+        node.put("p99Ms", m.p99());
+        node.put("throughputPerSecond", m.throughput());
+        node.put("cpuMsPerRequest", m.cpuPerRequest());
+    }
 }

@@ -16,7 +16,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -207,6 +210,45 @@ final class KeycloakProcess implements AutoCloseable {
 
     Path logFile() {
         return logFile;
+    }
+
+    /** CPU time the server has used so far: kc.sh and every process under it (the JVM), user plus system. */
+    Duration cpuTime() {
+        return Stream.concat(Stream.of(process.toHandle()), process.descendants())
+                .map(handle -> handle.info().totalCpuDuration().orElse(Duration.ZERO))
+                .reduce(Duration.ZERO, Duration::plus);
+    }
+
+    /**
+     * The server JVM's heap in use right after a full collection, in bytes, read with the JDK's {@code jcmd}
+     * ({@code GC.run}, then {@code GC.heap_info}); empty where jcmd is missing or says nothing readable.
+     */
+    OptionalLong heapAfterGc() {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        ProcessHandle jvm = process.descendants().filter(h -> h.info().command().map(c -> c.endsWith("java")).orElse(false))
+                .findFirst().orElse(process.toHandle());
+        if (!Files.isExecutable(jcmd)) {
+            return OptionalLong.empty();
+        }
+        try {
+            run(jcmd, jvm.pid(), "GC.run");
+            // G1, Keycloak's default collector: " garbage-first heap   total 174080K, used 87109K [...]"
+            Matcher used = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K")
+                    .matcher(run(jcmd, jvm.pid(), "GC.heap_info"));
+            return used.find() ? OptionalLong.of(Long.parseLong(used.group(1)) * 1024) : OptionalLong.empty();
+        } catch (IOException e) {
+            return OptionalLong.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OptionalLong.empty();
+        }
+    }
+
+    private static String run(Path jcmd, long pid, String command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(60, TimeUnit.SECONDS);
+        return output;
     }
 
     Admin admin() {

@@ -85,6 +85,16 @@ public final class KeycloakServer implements BeforeAllCallback, ParameterResolve
         process().restart(arguments);
     }
 
+    /** CPU time the server process has used so far (user + system), for cost per request in the benchmark. */
+    public java.time.Duration cpuTime() {
+        return process().cpuTime();
+    }
+
+    /** The server's heap in use right after a full collection (bytes), when the JDK's jcmd can tell. */
+    public java.util.OptionalLong heapAfterGc() {
+        return process().heapAfterGc();
+    }
+
     public boolean persistentDatabase() {
         return KeycloakProcess.persistentDatabase();
     }
