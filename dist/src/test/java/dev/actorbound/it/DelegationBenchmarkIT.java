@@ -193,14 +193,33 @@ class DelegationBenchmarkIT {
                 n -> repeat(n, () -> ok(exchange(other, TestClients.BOOKING, delegated.get(), bookingActor.get()))));
     }
 
-    /** The same exchange hop in two realms alike but for the policy engine (Cerbos on loopback, the policy ITs' policy). */
+    /**
+     * The same exchange hop in realms alike but for the policy engine: none; Cerbos on loopback with the policy ITs'
+     * policy; and a loopback PDP that allows everything at once, which separates what asking costs Keycloak (building
+     * the question, the HTTP round trip, reading the answer) from the time the PDP itself takes to decide.
+     */
     @Test
-    void policyDecision(TestRealm withoutPdp, TestRealm withPdp) {
-        try (CerbosPdp cerbos = CerbosPdp.start()) {
+    void policyDecision(TestRealm withoutPdp, TestRealm withCerbos, TestRealm withInstantPdp) {
+        try (CerbosPdp cerbos = CerbosPdp.start(); LoopbackPdp instant = LoopbackPdp.evaluating(DelegationBenchmarkIT::allowAll)) {
             PolicyRealm without = new PolicyRealm(withoutPdp);
-            PolicyRealm with = new PolicyRealm(withPdp);
-            with.usePdp(cerbos.url());
-            compare("token exchange with a PDP", "no PDP", hop(without), "AuthZEN PDP (Cerbos) asked", hop(with));
+            PolicyRealm cerbosRealm = new PolicyRealm(withCerbos);
+            cerbosRealm.usePdp(cerbos.url());
+            PolicyRealm instantRealm = new PolicyRealm(withInstantPdp);
+            instantRealm.usePdp(instant.url());
+            Load.Side none = hop(without);
+            compare("token exchange with a PDP", "no PDP", none, "AuthZEN PDP (Cerbos) asked", hop(cerbosRealm));
+            compare("token exchange with a PDP that answers at once", "no PDP", none,
+                    "AuthZEN PDP on loopback, allows at once", hop(instantRealm));
+        }
+    }
+
+    /** An AuthZEN evaluations answer that allows every evaluation of {@code request}. */
+    private static String allowAll(String request) {
+        try {
+            int n = JSON.readTree(request).path("evaluations").size();
+            return "{\"evaluations\":[" + String.join(",", Collections.nCopies(Math.max(n, 1), "{\"decision\":true}")) + "]}";
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -375,7 +394,7 @@ class DelegationBenchmarkIT {
         }
         md.append('\n');
         RESULTS.stream().filter(r -> r.scenario().contains("PDP")).forEach(r -> md.append(String.format(Locale.ROOT,
-                "PDP at %d clients: adds %.1f ms at p50 and %.1f ms at p99.%n", r.concurrency(),
+                "%s at %d clients: adds %.1f ms at p50 and %.1f ms at p99.%n", r.oursName(), r.concurrency(),
                 r.ours().p50() - r.twin().p50(), r.ours().p99() - r.twin().p99())));
         NOTES.forEach(note -> md.append(note).append('\n'));
         md.append(String.format(Locale.ROOT, "%nServer heap after a full GC: %s before, %s after %d measured requests (plus warm-up and set-up).%n",
