@@ -28,7 +28,11 @@ import com.nimbusds.jose.jwk.RSAKey;
 final class DifferentialRealm {
 
     static final String REDIRECT_URI = TestRealm.REDIRECT_URI;
-    /** OAuth 2.1 (and RFC 8252 7.3): a loopback redirect is registered as an IP literal without port, any port matches. */
+    /**
+     * {@code strict}'s redirect: OAuth 2.1 wants loopback redirects as IP literals, registered without a port (RFC 8252
+     * 7.3). Keycloak 26.7.3's {@code oauth-2-1-for-confidential-client} profile still refuses it at the authorization
+     * endpoint ("invalid loopback address") on both servers, so that scenario compares the profile's refusals.
+     */
     static final String LOOPBACK_REGISTERED_URI = "http://127.0.0.1/callback";
     static final String LOOPBACK_REDIRECT_URI = "http://127.0.0.1:8089/callback";
     static final String ALICE = "alice";

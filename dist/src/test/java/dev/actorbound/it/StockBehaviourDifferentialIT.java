@@ -554,7 +554,7 @@ class StockBehaviourDifferentialIT {
         }
     }
 
-    /** OAuth 2.1 wants a loopback redirect as an IP literal; the others keep the redirect every IT uses. */
+    /** {@code strict} (OAuth 2.1) asks with a loopback IP literal; the others with the redirect every IT uses. */
     private static String redirectOf(String clientId) {
         return "strict".equals(clientId) ? DifferentialRealm.LOOPBACK_REDIRECT_URI : REDIRECT;
     }
