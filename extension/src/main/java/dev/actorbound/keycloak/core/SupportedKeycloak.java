@@ -1,0 +1,56 @@
+package dev.actorbound.keycloak.core;
+
+import java.util.List;
+
+import org.keycloak.common.Version;
+
+/**
+ * The Keycloak versions this jar works on, in one place. The extension builds on internal SPIs and classes that change
+ * between minor releases without notice: on 26.4.7 and 26.5.6 the jar loads, but token exchange, introspection,
+ * delegated refresh and the code grant fail with {@code NoSuchMethodError} / {@code NoSuchFieldError} (README,
+ * Compatibility). So on any other version every provider factory of ours answers {@code isSupported} with
+ * {@code false} (Keycloak then leaves it out when it builds its providers and its own providers serve), the JAX-RS
+ * filter lets every request pass, and {@link OptionsProviderFactory} logs one line at start-up saying so.
+ *
+ * <p>A version is supported when its {@code major.minor} is one of {@link #LINES}: patch releases of one line keep
+ * the internal APIs we use in practice, and 26.7.3 is the release every test runs against.
+ */
+public final class SupportedKeycloak {
+
+    /** Minor lines the jar works on; each was tested with the release the README's Compatibility table names. */
+    public static final List<String> LINES = List.of("26.7");
+
+    private SupportedKeycloak() {
+    }
+
+    /** Whether the Keycloak this code runs in is supported ({@link Version#VERSION}). */
+    public static boolean running() {
+        return supports(Version.VERSION);
+    }
+
+    /** Whether {@code version} ({@code 26.7.3}, {@code 26.7.10-SNAPSHOT}, ...) belongs to a supported line. */
+    static boolean supports(String version) {
+        if (version == null) {
+            return false;
+        }
+        return LINES.stream().anyMatch(line -> version.startsWith(line + ".") && patchIsNumeric(version, line));
+    }
+
+    private static boolean patchIsNumeric(String version, String line) {
+        String rest = version.substring(line.length() + 1);
+        int end = 0;
+        while (end < rest.length() && Character.isDigit(rest.charAt(end))) {
+            end++;
+        }
+        return end > 0 && (end == rest.length() || rest.charAt(end) == '-' || rest.charAt(end) == '.');
+    }
+
+    /** The one line logged at start-up on an unsupported version. */
+    static String unsupportedMessage(String running) {
+        return "Actorbound " + OperationalInfo.version() + " is INACTIVE: Keycloak " + running + " is not a supported version (supported: "
+                + String.join(", ", LINES.stream().map(line -> line + ".x").toList())
+                + "). All Actorbound providers are switched off and Keycloak behaves as without the extension: "
+                + "no delegation, no agent consent, no Actorbound pages. Install the Actorbound release built for "
+                + "this Keycloak version.";
+    }
+}
