@@ -23,13 +23,26 @@ public final class SupportedKeycloak {
     private SupportedKeycloak() {
     }
 
+    /**
+     * The order of a factory that replaces Keycloak's by the same id ({@code authorization_code}, the client-policy
+     * manager, introspection types): {@code supported} where the jar is supported, else below Keycloak's (which is 0),
+     * so that Keycloak keeps its own factory when the two are merged. {@code isSupported} alone cannot do that:
+     * Keycloak keeps one factory per id, the higher order, before it asks, and would drop ours and its own.
+     */
+    public static int order(int supported) {
+        return running() ? supported : STOCK_WINS;
+    }
+
+    /** Below the default order 0 of Keycloak's own factories. */
+    static final int STOCK_WINS = -100;
+
     /** Whether the Keycloak this code runs in is supported ({@link Version#VERSION}). */
     public static boolean running() {
         return supports(Version.VERSION);
     }
 
     /** Whether {@code version} ({@code 26.7.3}, {@code 26.7.10-SNAPSHOT}, ...) belongs to a supported line. */
-    static boolean supports(String version) {
+    public static boolean supports(String version) {
         if (version == null) {
             return false;
         }

@@ -47,7 +47,7 @@ public final class ActorBoundCodeGrantTypeFactory implements OAuth2GrantTypeFact
 
     @Override
     public int order() {
-        return 10;
+        return SupportedKeycloak.order(10);
     }
 
     @Override

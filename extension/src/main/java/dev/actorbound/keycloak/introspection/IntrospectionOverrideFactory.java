@@ -23,7 +23,7 @@ abstract class IntrospectionOverrideFactory implements TokenIntrospectionProvide
 
     @Override
     public int order() {
-        return 10;
+        return SupportedKeycloak.order(10);
     }
 
     @Override

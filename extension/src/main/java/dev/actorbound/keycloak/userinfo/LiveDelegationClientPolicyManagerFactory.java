@@ -39,7 +39,7 @@ public final class LiveDelegationClientPolicyManagerFactory implements ClientPol
 
     @Override
     public int order() {
-        return 10;
+        return SupportedKeycloak.order(10);
     }
 
     @Override

@@ -42,4 +42,11 @@ class SupportedKeycloakTest {
         assertThat(message).contains("Keycloak 26.5.6 is not a supported version", "supported: 26.7.x", "INACTIVE")
                 .doesNotContain("\n");
     }
+
+    /** Replacing factories keep their order here; elsewhere they rank below Keycloak's own (order 0). */
+    @Test
+    void replacingFactoriesOutrankKeycloaksOnlyWhereSupported() {
+        assertThat(SupportedKeycloak.order(10)).isEqualTo(10);
+        assertThat(SupportedKeycloak.STOCK_WINS).isNegative();
+    }
 }
