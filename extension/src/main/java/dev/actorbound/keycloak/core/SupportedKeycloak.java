@@ -6,11 +6,12 @@ import org.keycloak.common.Version;
 
 /**
  * The Keycloak versions this jar works on, in one place. The extension builds on internal SPIs and classes that change
- * between minor releases without notice: on 26.4.7 and 26.5.6 the jar loads, but token exchange, introspection,
- * delegated refresh and the code grant fail with {@code NoSuchMethodError} / {@code NoSuchFieldError} (README,
- * Compatibility). So on any other version every provider factory of ours answers {@code isSupported} with
- * {@code false} (Keycloak then leaves it out when it builds its providers and its own providers serve), the JAX-RS
- * filter lets every request pass, and {@link OptionsProviderFactory} logs one line at start-up saying so.
+ * between minor releases without notice: on 26.4.7 and 26.5.6 the jar loads, but token exchange, introspection and
+ * the code grant fail with {@code NoSuchMethodError} / {@code NoSuchFieldError}, and neither has the refresh-token SPI, so
+ * delegated refresh would fail open (README, Compatibility). So on any other version every provider factory of ours
+ * answers {@code isSupported} with {@code false} (Keycloak then leaves it out when it builds its providers and its own
+ * providers serve), those that replace one of Keycloak's by id also rank below it ({@link #order}), the JAX-RS filter
+ * lets every request pass, and {@link OptionsProviderFactory} logs one line at every start saying so.
  *
  * <p>A version is supported when its {@code major.minor} is one of {@link #LINES}: patch releases of one line keep
  * the internal APIs we use in practice, and 26.7.3 is the release every test runs against.
