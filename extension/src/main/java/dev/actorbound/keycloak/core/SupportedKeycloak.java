@@ -21,6 +21,10 @@ public final class SupportedKeycloak {
     /** Minor lines the jar works on; each was tested with the release the README's Compatibility table names. */
     public static final List<String> LINES = List.of("26.7");
 
+    /** Below the default order 0 of Keycloak's own factories. */
+    static final int STOCK_WINS = -100;
+
+
     private SupportedKeycloak() {
     }
 
@@ -34,12 +38,17 @@ public final class SupportedKeycloak {
         return running() ? supported : STOCK_WINS;
     }
 
-    /** Below the default order 0 of Keycloak's own factories. */
-    static final int STOCK_WINS = -100;
-
     /** Whether the Keycloak this code runs in is supported ({@link Version#VERSION}). */
     public static boolean running() {
-        return supports(Version.VERSION);
+        return Running.SUPPORTED;
+    }
+
+    /**
+     * Read once, on first use: the JAX-RS filter asks on every request. A holder of its own, so that {@link #supports}
+     * needs no Keycloak classes (the integration tests call it without them).
+     */
+    private static final class Running {
+        static final boolean SUPPORTED = supports(Version.VERSION);
     }
 
     /** Whether {@code version} ({@code 26.7.3}, {@code 26.7.10-SNAPSHOT}, ...) belongs to a supported line. */
