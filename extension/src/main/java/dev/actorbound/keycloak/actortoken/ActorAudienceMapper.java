@@ -2,10 +2,12 @@ package dev.actorbound.keycloak.actortoken;
 
 import dev.actorbound.keycloak.core.ActorTokenAudience;
 import dev.actorbound.keycloak.core.RealmSetup;
+import dev.actorbound.keycloak.core.SupportedKeycloak;
 
 import java.util.List;
 import java.util.Map;
 
+import org.keycloak.Config;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -15,6 +17,7 @@ import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.mappers.AbstractOIDCProtocolMapper;
 import org.keycloak.protocol.oidc.mappers.OIDCAccessTokenMapper;
 import org.keycloak.protocol.oidc.mappers.TokenIntrospectionTokenMapper;
+import org.keycloak.provider.EnvironmentDependentProviderFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.representations.AccessToken;
 
@@ -24,7 +27,7 @@ import org.keycloak.representations.AccessToken;
  * an actor token.
  */
 public final class ActorAudienceMapper extends AbstractOIDCProtocolMapper implements OIDCAccessTokenMapper,
-        TokenIntrospectionTokenMapper {
+        TokenIntrospectionTokenMapper, EnvironmentDependentProviderFactory {
 
     public static final String PROVIDER_ID = "actorbound-actor-audience";
     /** After every stock mapper (the last of which runs at 50), so that no audience mapper adds to it afterwards. */
@@ -98,5 +101,11 @@ public final class ActorAudienceMapper extends AbstractOIDCProtocolMapper implem
     @Override
     public List<ProviderConfigProperty> getConfigProperties() {
         return List.of();
+    }
+
+    /** Off on a Keycloak version this jar does not support: Keycloak's own providers serve instead. */
+    @Override
+    public boolean isSupported(Config.Scope config) {
+        return SupportedKeycloak.running();
     }
 }

@@ -2,12 +2,14 @@ package dev.actorbound.keycloak.admin;
 
 import java.util.List;
 
+import dev.actorbound.keycloak.core.SupportedKeycloak;
 import org.keycloak.Config;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.component.ComponentValidationException;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
+import org.keycloak.provider.EnvironmentDependentProviderFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.services.ui.extend.UiPageProviderFactory;
@@ -17,7 +19,8 @@ import org.keycloak.services.ui.extend.UiPageProviderFactory;
  * {@code UiTabProvider} would hold one component per realm, too few for per-agent settings. Saving an entry writes
  * the agent's client attributes; deleting it removes them. Both need the right to edit the agent client.
  */
-public final class AgentsPageProviderFactory implements UiPageProviderFactory<ComponentModel> {
+public final class AgentsPageProviderFactory implements UiPageProviderFactory<ComponentModel>,
+        EnvironmentDependentProviderFactory {
 
     /** Also the message key of the page's name: the console labels the page with its translated provider id. */
     public static final String PROVIDER_ID = "actorbound-agents";
@@ -107,5 +110,11 @@ public final class AgentsPageProviderFactory implements UiPageProviderFactory<Co
 
     @Override
     public void close() {
+    }
+
+    /** Off on a Keycloak version this jar does not support: Keycloak's own providers serve instead. */
+    @Override
+    public boolean isSupported(Config.Scope config) {
+        return SupportedKeycloak.running();
     }
 }

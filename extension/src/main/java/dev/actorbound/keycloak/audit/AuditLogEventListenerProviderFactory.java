@@ -5,12 +5,14 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import dev.actorbound.keycloak.core.OperationalInfo;
+import dev.actorbound.keycloak.core.SupportedKeycloak;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.provider.EnvironmentDependentProviderFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.provider.ServerInfoAwareProviderFactory;
@@ -20,7 +22,8 @@ import org.keycloak.provider.ServerInfoAwareProviderFactory;
  * per-realm setup, and independent of whether a realm stores events: Keycloak hands events to listeners either way.
  * Option: {@code --spi-events-listener--actorbound-audit--include-ip-address} (default {@code true}).
  */
-public final class AuditLogEventListenerProviderFactory implements EventListenerProviderFactory, ServerInfoAwareProviderFactory {
+public final class AuditLogEventListenerProviderFactory implements EventListenerProviderFactory, ServerInfoAwareProviderFactory,
+        EnvironmentDependentProviderFactory {
 
     public static final String PROVIDER_ID = "actorbound-audit";
     /** The JBoss Logging category of the audit lines, at INFO. */
@@ -73,5 +76,11 @@ public final class AuditLogEventListenerProviderFactory implements EventListener
     @Override
     public String getId() {
         return PROVIDER_ID;
+    }
+
+    /** Off on a Keycloak version this jar does not support: Keycloak's own providers serve instead. */
+    @Override
+    public boolean isSupported(Config.Scope config) {
+        return SupportedKeycloak.running();
     }
 }

@@ -1,5 +1,6 @@
 package dev.actorbound.keycloak.authorize;
 
+import dev.actorbound.keycloak.core.SupportedKeycloak;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -15,9 +16,10 @@ public final class RequestedActorCheckProviderFactory implements AuthorizationEn
         return new RequestedActorCheckProvider(session);
     }
 
+    /** Off on a Keycloak version this jar does not support: Keycloak's own providers serve instead. */
     @Override
     public boolean isSupported(Config.Scope config) {
-        return true;
+        return SupportedKeycloak.running();
     }
 
     @Override

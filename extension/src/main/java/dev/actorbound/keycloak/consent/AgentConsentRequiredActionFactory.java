@@ -1,6 +1,7 @@
 package dev.actorbound.keycloak.consent;
 
 import dev.actorbound.keycloak.core.ActorboundOptions;
+import dev.actorbound.keycloak.core.SupportedKeycloak;
 
 import dev.actorbound.keycloak.core.RealmSetup;
 import dev.actorbound.keycloak.core.ConsentStep;
@@ -13,12 +14,14 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RequiredActionProviderModel;
+import org.keycloak.provider.EnvironmentDependentProviderFactory;
 
 /**
  * The consent step. It reads the server-wide options (chain depth) from their own factory; at start-up and for
  * each new realm it registers itself as a required action (see {@link #prepare}).
  */
-public final class AgentConsentRequiredActionFactory implements RequiredActionFactory {
+public final class AgentConsentRequiredActionFactory implements RequiredActionFactory,
+        EnvironmentDependentProviderFactory {
 
     public static final String PROVIDER_ID = ConsentStep.ID;
     static final String DISPLAY_TEXT = "Consent to an AI agent";
@@ -71,5 +74,11 @@ public final class AgentConsentRequiredActionFactory implements RequiredActionFa
     @Override
     public String getId() {
         return PROVIDER_ID;
+    }
+
+    /** Off on a Keycloak version this jar does not support: Keycloak's own providers serve instead. */
+    @Override
+    public boolean isSupported(Config.Scope config) {
+        return SupportedKeycloak.running();
     }
 }

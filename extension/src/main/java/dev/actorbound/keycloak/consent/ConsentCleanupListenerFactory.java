@@ -1,6 +1,7 @@
 package dev.actorbound.keycloak.consent;
 
 import dev.actorbound.keycloak.core.ConsentStore;
+import dev.actorbound.keycloak.core.SupportedKeycloak;
 import org.keycloak.Config;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
@@ -8,6 +9,7 @@ import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.UserModel;
+import org.keycloak.provider.EnvironmentDependentProviderFactory;
 import org.keycloak.provider.ProviderEvent;
 
 /**
@@ -15,7 +17,8 @@ import org.keycloak.provider.ProviderEvent;
  * subscribed to client and user removal, so deleting an app, an agent or a user deletes the consents that name them.
  * (Deleting a realm deletes its consents through the table's foreign key.)
  */
-public final class ConsentCleanupListenerFactory implements EventListenerProviderFactory {
+public final class ConsentCleanupListenerFactory implements EventListenerProviderFactory,
+        EnvironmentDependentProviderFactory {
 
     public static final String PROVIDER_ID = "actorbound-consent-cleanup";
 
@@ -54,5 +57,11 @@ public final class ConsentCleanupListenerFactory implements EventListenerProvide
 
     @Override
     public void close() {
+    }
+
+    /** Off on a Keycloak version this jar does not support: Keycloak's own providers serve instead. */
+    @Override
+    public boolean isSupported(Config.Scope config) {
+        return SupportedKeycloak.running();
     }
 }

@@ -2,16 +2,18 @@ package dev.actorbound.keycloak.consent;
 
 import dev.actorbound.keycloak.core.ConsentStore;
 import dev.actorbound.keycloak.core.ConsentStoreFactory;
+import dev.actorbound.keycloak.core.SupportedKeycloak;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.utils.PostMigrationEvent;
+import org.keycloak.provider.EnvironmentDependentProviderFactory;
 
 /**
  * Consents in a table of their own: the default store (the highest {@link #order()}). At every start-up, once Keycloak
  * has migrated its own data, it moves the records the user-attribute store left behind into the table.
  */
-public final class JpaConsentStoreFactory implements ConsentStoreFactory {
+public final class JpaConsentStoreFactory implements ConsentStoreFactory, EnvironmentDependentProviderFactory {
 
     public static final String PROVIDER_ID = "jpa";
 
@@ -47,5 +49,11 @@ public final class JpaConsentStoreFactory implements ConsentStoreFactory {
     @Override
     public String getId() {
         return PROVIDER_ID;
+    }
+
+    /** Off on a Keycloak version this jar does not support: Keycloak's own providers serve instead. */
+    @Override
+    public boolean isSupported(Config.Scope config) {
+        return SupportedKeycloak.running();
     }
 }

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
+import org.keycloak.common.Version;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
@@ -17,6 +18,10 @@ import org.keycloak.provider.ServerInfoAwareProviderFactory;
  * {@link #getConfigMetadata()}, so Keycloak lists them. Release 0.1 read them as options of the consent step
  * ({@code --spi-required-action--actorbound-agent-consent--<option>}); those names are still read, with a warning,
  * when the new one is not set.
+ *
+ * <p>The one provider of ours that stays on where {@link SupportedKeycloak} says the running Keycloak is not supported
+ * (it only holds these options): its {@code postInit} then logs the one line that says Actorbound is inactive, and Server
+ * Info shows it.
  */
 public final class OptionsProviderFactory implements ProviderFactory<OptionsSpi.OptionsProvider>,
         ServerInfoAwareProviderFactory {
@@ -72,11 +77,18 @@ public final class OptionsProviderFactory implements ProviderFactory<OptionsSpi.
 
     @Override
     public Map<String, String> getOperationalInfo() {
+        if (!SupportedKeycloak.running()) {
+            return OperationalInfo.of(Map.of("inactive", SupportedKeycloak.unsupportedMessage(Version.VERSION)));
+        }
         return OperationalInfo.of(options.asMap());
     }
 
+    /** Once per start (one factory of this kind per server): on an unsupported Keycloak, the one line saying so. */
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        if (!SupportedKeycloak.running()) {
+            LOG.error(SupportedKeycloak.unsupportedMessage(Version.VERSION));
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.actorbound.keycloak.delegation;
 
 import java.util.Optional;
 
+import dev.actorbound.keycloak.core.SupportedKeycloak;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -18,13 +19,18 @@ import org.keycloak.utils.KeycloakSessionUtil;
  * the token's roles: it asks whether the user holds a role and the token's client may carry it, so narrowing the
  * token cannot protect it; only refusing the request can. Registered as a JAX-RS filter (Keycloak picks up
  * {@code @Provider} filters of provider jars); it looks at requests to those two APIs that carry a bearer token
- * claiming {@code act}, and answers 403 with an OAuth error and an event. Everything else passes untouched.
+ * claiming {@code act}, and answers 403 with an OAuth error and an event. Everything else passes untouched. Keycloak
+ * creates this filter itself, not through a provider factory, so on a Keycloak version the jar does not support
+ * ({@link SupportedKeycloak}) it lets every request pass, as Keycloak does without the extension.
  */
 @Provider
 public final class OwnApiBearerFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
+        if (!SupportedKeycloak.running()) {
+            return;
+        }
         Optional<OwnApiGuard.Api> api = OwnApiGuard.Api.of(request.getUriInfo().getPath());
         String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (api.isEmpty() || authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {

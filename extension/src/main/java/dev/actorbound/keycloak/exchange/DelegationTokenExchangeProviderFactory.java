@@ -2,13 +2,16 @@ package dev.actorbound.keycloak.exchange;
 
 import dev.actorbound.keycloak.core.ActorboundOptions;
 import dev.actorbound.keycloak.core.OptionsProviderFactory;
+import dev.actorbound.keycloak.core.SupportedKeycloak;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.protocol.oidc.TokenExchangeProvider;
 import org.keycloak.protocol.oidc.TokenExchangeProviderFactory;
+import org.keycloak.provider.EnvironmentDependentProviderFactory;
 
-public final class DelegationTokenExchangeProviderFactory implements TokenExchangeProviderFactory {
+public final class DelegationTokenExchangeProviderFactory implements TokenExchangeProviderFactory,
+        EnvironmentDependentProviderFactory {
 
     public static final String PROVIDER_ID = "actorbound-delegation";
 
@@ -41,5 +44,11 @@ public final class DelegationTokenExchangeProviderFactory implements TokenExchan
     @Override
     public String getId() {
         return PROVIDER_ID;
+    }
+
+    /** Off on a Keycloak version this jar does not support: Keycloak's own providers serve instead. */
+    @Override
+    public boolean isSupported(Config.Scope config) {
+        return SupportedKeycloak.running();
     }
 }

@@ -2,6 +2,7 @@ package dev.actorbound.keycloak.grant;
 
 import dev.actorbound.keycloak.core.ActorboundOptions;
 import dev.actorbound.keycloak.core.OptionsProviderFactory;
+import dev.actorbound.keycloak.core.SupportedKeycloak;
 import org.keycloak.Config;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.models.KeycloakSession;
@@ -9,12 +10,14 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.protocol.oidc.grants.AuthorizationCodeGrantTypeFactory;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantType;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantTypeFactory;
+import org.keycloak.provider.EnvironmentDependentProviderFactory;
 
 /**
  * Replaces Keycloak's {@code authorization_code} grant (same id, higher order); requests without actor
  * binding behave exactly as before.
  */
-public final class ActorBoundCodeGrantTypeFactory implements OAuth2GrantTypeFactory {
+public final class ActorBoundCodeGrantTypeFactory implements OAuth2GrantTypeFactory,
+        EnvironmentDependentProviderFactory {
 
     private ActorboundOptions options = ActorboundOptions.DEFAULTS;
 
@@ -44,10 +47,16 @@ public final class ActorBoundCodeGrantTypeFactory implements OAuth2GrantTypeFact
 
     @Override
     public int order() {
-        return 10;
+        return SupportedKeycloak.order(10);
     }
 
     @Override
     public void close() {
+    }
+
+    /** Off on a Keycloak version this jar does not support: Keycloak's own providers serve instead. */
+    @Override
+    public boolean isSupported(Config.Scope config) {
+        return SupportedKeycloak.running();
     }
 }

@@ -2,14 +2,17 @@ package dev.actorbound.keycloak.grant;
 
 import dev.actorbound.keycloak.core.ActorboundOptions;
 import dev.actorbound.keycloak.core.OptionsProviderFactory;
+import dev.actorbound.keycloak.core.SupportedKeycloak;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.protocol.oidc.refresh.RefreshTokenProvider;
 import org.keycloak.protocol.oidc.refresh.RefreshTokenProviderFactory;
+import org.keycloak.provider.EnvironmentDependentProviderFactory;
 
 /** Ordered above Keycloak's {@code default} refresh provider, which then only sees refresh tokens without {@code act}. */
-public final class DelegatedRefreshTokenProviderFactory implements RefreshTokenProviderFactory {
+public final class DelegatedRefreshTokenProviderFactory implements RefreshTokenProviderFactory,
+        EnvironmentDependentProviderFactory {
 
     public static final String PROVIDER_ID = "actorbound-delegated";
 
@@ -41,5 +44,11 @@ public final class DelegatedRefreshTokenProviderFactory implements RefreshTokenP
 
     @Override
     public void close() {
+    }
+
+    /** Off on a Keycloak version this jar does not support: Keycloak's own providers serve instead. */
+    @Override
+    public boolean isSupported(Config.Scope config) {
+        return SupportedKeycloak.running();
     }
 }

@@ -4,9 +4,11 @@ import java.util.List;
 import java.util.Map;
 
 import dev.actorbound.keycloak.core.OperationalInfo;
+import dev.actorbound.keycloak.core.SupportedKeycloak;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.provider.EnvironmentDependentProviderFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.provider.ServerInfoAwareProviderFactory;
@@ -17,7 +19,8 @@ import org.keycloak.provider.ServerInfoAwareProviderFactory;
  * a TTL) and the endpoints read from PDP metadata. Option: {@code --spi-actorbound-policy--authzen--cache-max-entries}
  * (default {@value #DEFAULT_CACHE_MAX_ENTRIES}).
  */
-public final class AuthZenPolicyProviderFactory implements PolicyDecisionProviderFactory, ServerInfoAwareProviderFactory {
+public final class AuthZenPolicyProviderFactory implements PolicyDecisionProviderFactory, ServerInfoAwareProviderFactory,
+        EnvironmentDependentProviderFactory {
 
     public static final String PROVIDER_ID = "authzen";
     static final String CACHE_MAX_ENTRIES = "cache-max-entries";
@@ -67,5 +70,11 @@ public final class AuthZenPolicyProviderFactory implements PolicyDecisionProvide
     @Override
     public String getId() {
         return PROVIDER_ID;
+    }
+
+    /** Off on a Keycloak version this jar does not support: Keycloak's own providers serve instead. */
+    @Override
+    public boolean isSupported(Config.Scope config) {
+        return SupportedKeycloak.running();
     }
 }

@@ -3,12 +3,14 @@ package dev.actorbound.keycloak.policy;
 import java.util.List;
 import java.util.Map;
 
+import dev.actorbound.keycloak.core.SupportedKeycloak;
 import org.keycloak.Config;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.component.ComponentValidationException;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
+import org.keycloak.provider.EnvironmentDependentProviderFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.services.ui.extend.UiTabProviderFactory;
@@ -19,7 +21,8 @@ import org.keycloak.services.ui.extend.UiTabProviderFactory;
  * {@link PdpSettings}, which are all the server reads; deleting the component removes them, which turns the policy off.
  * Both need the right to manage the realm, checked here too and not only by Keycloak's component endpoint.
  */
-public final class PolicySettingsTabFactory implements UiTabProviderFactory<ComponentModel> {
+public final class PolicySettingsTabFactory implements UiTabProviderFactory<ComponentModel>,
+        EnvironmentDependentProviderFactory {
 
     /** Also the message key of the tab's title: the console labels the tab with its translated provider id. */
     public static final String PROVIDER_ID = "actorbound-policy";
@@ -139,5 +142,11 @@ public final class PolicySettingsTabFactory implements UiTabProviderFactory<Comp
 
     @Override
     public void close() {
+    }
+
+    /** Off on a Keycloak version this jar does not support: Keycloak's own providers serve instead. */
+    @Override
+    public boolean isSupported(Config.Scope config) {
+        return SupportedKeycloak.running();
     }
 }

@@ -1,8 +1,10 @@
 package dev.actorbound.keycloak.userinfo;
 
+import dev.actorbound.keycloak.core.SupportedKeycloak;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.provider.EnvironmentDependentProviderFactory;
 import org.keycloak.services.clientpolicy.ClientPolicyManager;
 import org.keycloak.services.clientpolicy.ClientPolicyManagerFactory;
 import org.keycloak.services.clientpolicy.DefaultClientPolicyManager;
@@ -12,7 +14,8 @@ import org.keycloak.services.clientpolicy.DefaultClientPolicyManagerFactory;
  * Replaces Keycloak's client-policy manager (same id, higher order) by one that wraps it: the manager is the only
  * provider userinfo asks about every request, whatever policies a realm has (or whether the feature is on).
  */
-public final class LiveDelegationClientPolicyManagerFactory implements ClientPolicyManagerFactory {
+public final class LiveDelegationClientPolicyManagerFactory implements ClientPolicyManagerFactory,
+        EnvironmentDependentProviderFactory {
 
     private static final String KEYCLOAKS_ID = new DefaultClientPolicyManagerFactory().getId();
 
@@ -36,10 +39,16 @@ public final class LiveDelegationClientPolicyManagerFactory implements ClientPol
 
     @Override
     public int order() {
-        return 10;
+        return SupportedKeycloak.order(10);
     }
 
     @Override
     public void close() {
+    }
+
+    /** Off on a Keycloak version this jar does not support: Keycloak's own providers serve instead. */
+    @Override
+    public boolean isSupported(Config.Scope config) {
+        return SupportedKeycloak.running();
     }
 }
