@@ -52,13 +52,13 @@ class DelegationBenchmarkIT {
     private static final int ROLES = Integer.getInteger("it.benchmark.roles", 1000);
     private static final int CORES = Runtime.getRuntime().availableProcessors();
     private static final List<Integer> CONCURRENCY = List.of(1, 2 * CORES);
-    /** Tokens for the measured requests are fetched again when older than this: realm tokens live 5 minutes. */
-    private static final long TOKEN_MAX_AGE_MS = 60_000;
 
     private static TestRealm realm;
     private static KeycloakServer server;
     private static Exchanges ex;
     private static OAuth oauth;
+    /** The code flow and refresh of the measured requests, through {@link #oauth}. */
+    private static Delegations measured;
     private static Load load;
     private static final List<Load.Comparison> RESULTS = new ArrayList<>();
     private static final List<String> NOTES = new ArrayList<>();
@@ -74,6 +74,7 @@ class DelegationBenchmarkIT {
         server = fresh.server();
         // One client for every measured request: connections are kept alive, as a real client keeps them.
         oauth = new OAuth(server.baseUrl());
+        measured = new Delegations(realm, oauth);
         ex = Exchanges.setUp(realm);
         // The app's tokens reach booking-api, which introspects both sides of the introspection scenario.
         ex.addAudienceMapper(TestClients.APP, TestClients.BOOKING_API);
@@ -102,7 +103,7 @@ class DelegationBenchmarkIT {
         HttpLogin plainSession = new HttpLogin(TestRealm.REDIRECT_URI);
         HttpLogin delegatedSession = new HttpLogin(TestRealm.REDIRECT_URI);
         ex.flow().delegatedCode(TestClients.PLANNER); // alice's consent, stored
-        Supplier<String> actor = fresh(() -> ex.flow().actorToken(TestClients.PLANNER));
+        Supplier<String> actor = Load.fresh(() -> ex.flow().actorToken(TestClients.PLANNER));
         compare("redeem a code", "plain code",
                 n -> codes(plainSession, Map.of(), n, null),
                 "actor-bound code with actor_token",
@@ -111,9 +112,9 @@ class DelegationBenchmarkIT {
 
     @Test
     void firstHopExchange() {
-        Supplier<String> plain = fresh(ex::plainToken);
-        Supplier<String> delegated = fresh(() -> ex.codeFlowToken(TestClients.PLANNER));
-        Supplier<String> bookingActor = fresh(() -> ex.ownToken(TestClients.BOOKING));
+        Supplier<String> plain = Load.fresh(ex::plainToken);
+        Supplier<String> delegated = Load.fresh(() -> ex.codeFlowToken(TestClients.PLANNER));
+        Supplier<String> bookingActor = Load.fresh(() -> ex.ownToken(TestClients.BOOKING));
         control(exchange(realm, TestClients.BOOKING, plain.get(), null), "standard token exchange");
         compare("token exchange, first hop", "standard token exchange (V2)",
                 n -> repeat(n, () -> exchange(TestClients.BOOKING, plain.get(), null)),
@@ -123,10 +124,10 @@ class DelegationBenchmarkIT {
 
     @Test
     void furtherHopOfAChain() {
-        Supplier<String> bookingActor = fresh(() -> ex.ownToken(TestClients.BOOKING));
-        Supplier<String> paymentActor = fresh(() -> ex.ownToken(TestClients.PAYMENT));
-        Supplier<String> planner = fresh(() -> ex.codeFlowToken(TestClients.PLANNER));
-        Supplier<String> hop1 = fresh(() -> exchanged(TestClients.BOOKING, planner.get(), bookingActor.get()));
+        Supplier<String> bookingActor = Load.fresh(() -> ex.ownToken(TestClients.BOOKING));
+        Supplier<String> paymentActor = Load.fresh(() -> ex.ownToken(TestClients.PAYMENT));
+        Supplier<String> planner = Load.fresh(() -> ex.codeFlowToken(TestClients.PLANNER));
+        Supplier<String> hop1 = Load.fresh(() -> exchanged(TestClients.BOOKING, planner.get(), bookingActor.get()));
         compare("token exchange, further hop", "first hop (chain of 2)",
                 n -> repeat(n, () -> exchange(TestClients.BOOKING, planner.get(), bookingActor.get())),
                 "second hop (booking → payment, chain of 3)",
@@ -138,20 +139,20 @@ class DelegationBenchmarkIT {
         String actorToken = ex.flow().actorToken(TestClients.PLANNER);
         String plain = ex.flow().redeem(ex.flow().plainCode(), null).refreshToken();
         String delegated = ex.flow().redeem(ex.flow().delegatedCode(TestClients.PLANNER), actorToken).refreshToken();
-        Supplier<String> actor = fresh(() -> ex.flow().actorToken(TestClients.PLANNER));
+        Supplier<String> actor = Load.fresh(() -> ex.flow().actorToken(TestClients.PLANNER));
         // Keycloak's default keeps a refresh token usable until it expires: each side reuses its own.
         compare("refresh", "plain refresh",
-                n -> repeat(n, () -> ok(refresh(plain, null))),
+                n -> repeat(n, () -> ok(measured.refresh(plain, null))),
                 "delegated refresh with actor_token",
-                n -> repeat(n, () -> ok(refresh(delegated, actor.get()))));
+                n -> repeat(n, () -> ok(measured.refresh(delegated, actor.get()))));
     }
 
     @Test
     void introspection() {
-        Supplier<String> plain = fresh(ex::plainToken);
-        Supplier<String> bookingActor = fresh(() -> ex.ownToken(TestClients.BOOKING));
-        Supplier<String> paymentActor = fresh(() -> ex.ownToken(TestClients.PAYMENT));
-        Supplier<String> threeActors = fresh(() -> exchanged(TestClients.PAYMENT,
+        Supplier<String> plain = Load.fresh(ex::plainToken);
+        Supplier<String> bookingActor = Load.fresh(() -> ex.ownToken(TestClients.BOOKING));
+        Supplier<String> paymentActor = Load.fresh(() -> ex.ownToken(TestClients.PAYMENT));
+        Supplier<String> threeActors = Load.fresh(() -> exchanged(TestClients.PAYMENT,
                 exchanged(TestClients.BOOKING, ex.codeFlowToken(TestClients.PLANNER), bookingActor.get()), paymentActor.get()));
         assertThat(active(plain.get())).as("plain token active at booking-api").isTrue();
         assertThat(active(threeActors.get())).as("3-actor token active at booking-api").isTrue();
@@ -178,9 +179,9 @@ class DelegationBenchmarkIT {
         String[] agentRoles = roles.subList(0, Math.max(1, ROLES / 10)).toArray(String[]::new);
         admin.addClientScopeMappingRealmRoles(other.name(), TestClients.PLANNER, agentRoles);
         admin.addClientScopeMappingRealmRoles(other.name(), TestClients.BOOKING, agentRoles);
-        Supplier<String> plain = fresh(many::plainToken);
-        Supplier<String> delegated = fresh(() -> many.codeFlowToken(TestClients.PLANNER));
-        Supplier<String> bookingActor = fresh(() -> many.ownToken(TestClients.BOOKING));
+        Supplier<String> plain = Load.fresh(many::plainToken);
+        Supplier<String> delegated = Load.fresh(() -> many.codeFlowToken(TestClients.PLANNER));
+        Supplier<String> bookingActor = Load.fresh(() -> many.ownToken(TestClients.BOOKING));
         control(exchange(other, TestClients.BOOKING, plain.get(), null), "standard token exchange, many roles");
         OAuth.TokenResponse sample = control(exchange(other, TestClients.BOOKING, delegated.get(), bookingActor.get()),
                 "delegation exchange, many roles");
@@ -236,8 +237,8 @@ class DelegationBenchmarkIT {
 
     private static Load.Side hop(PolicyRealm policyRealm) {
         Exchanges e = policyRealm.exchanges;
-        Supplier<String> subject = fresh(() -> e.codeFlowToken(TestClients.PLANNER));
-        Supplier<String> actor = fresh(() -> e.ownToken(TestClients.BOOKING));
+        Supplier<String> subject = Load.fresh(() -> e.codeFlowToken(TestClients.PLANNER));
+        Supplier<String> actor = Load.fresh(() -> e.ownToken(TestClients.BOOKING));
         return n -> repeat(n, () -> ok(exchange(policyRealm.realm, TestClients.BOOKING, subject.get(), actor.get())));
     }
 
@@ -262,29 +263,9 @@ class DelegationBenchmarkIT {
             assertThat(outcome.code()).as(outcome.toString()).isNotBlank();
             Delegations.Code code = new Delegations.Code(outcome.code(), pkce);
             String actorToken = actor == null ? null : actor.get();
-            requests.add(() -> ok(redeem(code, actorToken)));
+            requests.add(() -> ok(measured.redeem(code, actorToken)));
         }
         return requests;
-    }
-
-    private static OAuth.TokenResponse redeem(Delegations.Code code, String actorToken) {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("grant_type", "authorization_code");
-        form.put("client_id", TestClients.APP);
-        form.put("code", code.value());
-        form.put("redirect_uri", TestRealm.REDIRECT_URI);
-        form.put("code_verifier", code.pkce().verifier());
-        actorParameters(form, actorToken);
-        return oauth.token(realm.name(), form, null, null);
-    }
-
-    private static OAuth.TokenResponse refresh(String refreshToken, String actorToken) {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("grant_type", "refresh_token");
-        form.put("client_id", TestClients.APP);
-        form.put("refresh_token", refreshToken);
-        actorParameters(form, actorToken);
-        return oauth.token(realm.name(), form, null, null);
     }
 
     private static boolean exchange(String requester, String subject, String actorToken) {
@@ -326,24 +307,6 @@ class DelegationBenchmarkIT {
 
     private static boolean ok(OAuth.TokenResponse response) {
         return response.status() == 200 && response.accessToken() != null;
-    }
-
-    /** A value fetched again once it is older than {@link #TOKEN_MAX_AGE_MS}; thread-safe. */
-    private static <T> Supplier<T> fresh(Supplier<T> source) {
-        return new Supplier<>() {
-            private T value;
-            private long fetchedAt;
-
-            @Override
-            public synchronized T get() {
-                long now = System.currentTimeMillis();
-                if (value == null || now - fetchedAt > TOKEN_MAX_AGE_MS) {
-                    value = source.get();
-                    fetchedAt = now;
-                }
-                return value;
-            }
-        };
     }
 
     // ---- report ----

@@ -17,13 +17,25 @@ final class Delegations {
     }
 
     private final TestRealm realm;
+    /** Null: a client per request, as the server gives it (safe across restarts). */
+    private final OAuth oauth;
 
     Delegations(TestRealm realm) {
+        this(realm, null);
+    }
+
+    /** Sends every request through {@code oauth}: one client, connections kept alive (the benchmark, the soak). */
+    Delegations(TestRealm realm, OAuth oauth) {
         this.realm = realm;
+        this.oauth = oauth;
+    }
+
+    private OAuth oauth() {
+        return oauth != null ? oauth : realm.oauth();
     }
 
     String authorizeUrl(OAuth.Pkce pkce, Map<String, String> extra) {
-        return realm.oauth().authorizeUrl(realm.name(), TestClients.APP, TestRealm.REDIRECT_URI, "openid", STATE, pkce, extra);
+        return oauth().authorizeUrl(realm.name(), TestClients.APP, TestRealm.REDIRECT_URI, "openid", STATE, pkce, extra);
     }
 
     /** A fresh browser-less session: logs alice in and answers the consent page with {@code decision}. */
@@ -50,7 +62,7 @@ final class Delegations {
      */
     Code delegatedBackendCode(String agent, String scope) {
         OAuth.Pkce pkce = OAuth.Pkce.s256();
-        String url = realm.oauth().authorizeUrl(realm.name(), TestClients.BACKEND, TestRealm.REDIRECT_URI, scope, STATE, pkce,
+        String url = oauth().authorizeUrl(realm.name(), TestClients.BACKEND, TestRealm.REDIRECT_URI, scope, STATE, pkce,
                 Map.of("requested_actor", agent, "prompt", "consent"));
         HttpLogin.Outcome outcome = new HttpLogin(TestRealm.REDIRECT_URI).authorize(url, TestRealm.ALICE,
                 TestRealm.ALICE_PASSWORD, "accept");
@@ -66,7 +78,7 @@ final class Delegations {
     }
 
     String actorToken(String agent) {
-        return realm.oauth().clientCredentialsToken(realm.name(), agent, TestClients.secretOf(agent));
+        return oauth().clientCredentialsToken(realm.name(), agent, TestClients.secretOf(agent));
     }
 
     OAuth.TokenResponse redeem(Code code, String actorToken) {
@@ -90,7 +102,7 @@ final class Delegations {
             form.put("actor_token_type", OAuth.ACCESS_TOKEN_TYPE);
         }
         form.putAll(extra);
-        return realm.oauth().token(realm.name(), form, null, null, headers);
+        return oauth().token(realm.name(), form, null, null, headers);
     }
 
     /** {@link TestRealm#BACKEND} redeems a code of {@link #delegatedBackendCode}, authenticated with its secret. */
@@ -102,7 +114,7 @@ final class Delegations {
         form.put("code_verifier", code.pkce().verifier());
         form.put("actor_token", actorToken);
         form.put("actor_token_type", OAuth.ACCESS_TOKEN_TYPE);
-        return realm.oauth().token(realm.name(), form, TestClients.BACKEND, TestClients.BACKEND_SECRET);
+        return oauth().token(realm.name(), form, TestClients.BACKEND, TestClients.BACKEND_SECRET);
     }
 
     /** The app refreshes; {@code actorToken} (the agent's own token) may be null to test its absence. */
@@ -115,7 +127,7 @@ final class Delegations {
             form.put("actor_token", actorToken);
             form.put("actor_token_type", OAuth.ACCESS_TOKEN_TYPE);
         }
-        return realm.oauth().token(realm.name(), form, null, null);
+        return oauth().token(realm.name(), form, null, null);
     }
 
     /** The newest stored event of {@code type} whose reason contains {@code reason}; fails when there is none. */

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Measures a request and its twin (Keycloak's own request that does the same without delegation) side by side: the
@@ -74,6 +75,8 @@ final class Load {
             return ours.cpuPerRequest() / twin.cpuPerRequest();
         }
     }
+
+    private static final long FRESH_FOR_MS = 60_000;
 
     private final KeycloakServer server;
     private final int warmUp;
@@ -148,6 +151,27 @@ final class Load {
         } finally {
             clients.shutdownNow();
         }
+    }
+
+    /**
+     * A token for measured requests, fetched again once it is older than a minute (realm tokens live five), so that a
+     * long run never sends an expired one; thread-safe.
+     */
+    static <T> Supplier<T> fresh(Supplier<T> source) {
+        return new Supplier<>() {
+            private T value;
+            private long fetchedAt;
+
+            @Override
+            public synchronized T get() {
+                long now = System.currentTimeMillis();
+                if (value == null || now - fetchedAt > FRESH_FOR_MS) {
+                    value = source.get();
+                    fetchedAt = now;
+                }
+                return value;
+            }
+        };
     }
 
     private static Measured merge(List<Measured> parts) {

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,7 @@ class SoakIT {
         // Every client warms up with one round of every operation (its login, its session, its tokens), then count.
         List<Client> clients = new ArrayList<>();
         for (int c = 0; c < CLIENTS; c++) {
-            Client client = new Client(realm, ex, oauth, new Random(SEED + c));
+            Client client = new Client(realm, oauth, new Random(SEED + c));
             client.runOnce();
             clients.add(client);
         }
@@ -117,19 +118,24 @@ class SoakIT {
     /** One client: its own browser session (so logins reuse one SSO session), its own tokens, its own random choices. */
     private static final class Client {
         private final TestRealm realm;
-        private final Exchanges ex;
         private final OAuth oauth;
+        private final Delegations flow;
         private final Random random;
         private final HttpLogin browser = new HttpLogin(TestRealm.REDIRECT_URI);
+        /** The agents' own tokens, fetched again after a minute (realm tokens live five). */
+        private final Supplier<String> plannerActor;
+        private final Supplier<String> bookingActor;
         private String plainRefresh;
         private String delegatedRefresh;
         private String delegatedAccess;
 
-        Client(TestRealm realm, Exchanges ex, OAuth oauth, Random random) {
+        Client(TestRealm realm, OAuth oauth, Random random) {
             this.realm = realm;
-            this.ex = ex;
             this.oauth = oauth;
+            this.flow = new Delegations(realm, oauth);
             this.random = random;
+            this.plannerActor = Load.fresh(() -> flow.actorToken(TestClients.PLANNER));
+            this.bookingActor = Load.fresh(() -> flow.actorToken(TestClients.BOOKING));
         }
 
         void runOnce() {
@@ -159,52 +165,30 @@ class SoakIT {
         /** Sends one request of {@code operation}; null when it succeeded, else what came back. */
         private String send(Operation operation) {
             return switch (operation) {
-                case PLAIN_CODE -> redeem(Map.of(), null, false);
-                case DELEGATED_CODE -> redeem(Map.of("requested_actor", TestClients.PLANNER), actor(TestClients.PLANNER), true);
-                case PLAIN_REFRESH -> plainRefresh == null ? redeem(Map.of(), null, false) : refresh(false);
-                case DELEGATED_REFRESH -> delegatedRefresh == null
-                        ? redeem(Map.of("requested_actor", TestClients.PLANNER), actor(TestClients.PLANNER), true) : refresh(true);
-                case EXCHANGE -> delegatedAccess == null
-                        ? redeem(Map.of("requested_actor", TestClients.PLANNER), actor(TestClients.PLANNER), true) : exchange();
-                case INTROSPECTION -> delegatedAccess == null
-                        ? redeem(Map.of("requested_actor", TestClients.PLANNER), actor(TestClients.PLANNER), true) : introspect();
+                case PLAIN_CODE -> redeem(false);
+                case DELEGATED_CODE -> redeem(true);
+                case PLAIN_REFRESH -> plainRefresh == null ? redeem(false) : keep(flow.refresh(plainRefresh, null), false);
+                case DELEGATED_REFRESH -> delegatedRefresh == null ? redeem(true)
+                        : keep(flow.refresh(delegatedRefresh, plannerActor.get()), true);
+                case EXCHANGE -> delegatedAccess == null ? redeem(true) : exchange();
+                case INTROSPECTION -> delegatedAccess == null ? redeem(true) : introspect();
             };
         }
 
-        private String redeem(Map<String, String> extra, String actorToken, boolean delegated) {
+        /** A code from this client's browser session (no password, no page once consented), redeemed. */
+        private String redeem(boolean delegated) {
             OAuth.Pkce pkce = OAuth.Pkce.s256();
-            HttpLogin.Outcome outcome = browser.authorize(ex.flow().authorizeUrl(pkce, extra), TestRealm.ALICE,
+            Map<String, String> extra = delegated ? Map.of("requested_actor", TestClients.PLANNER) : Map.of();
+            HttpLogin.Outcome outcome = browser.authorize(flow.authorizeUrl(pkce, extra), TestRealm.ALICE,
                     TestRealm.ALICE_PASSWORD, "accept");
             if (outcome.code() == null) {
                 return "no code (" + outcome.status() + ")";
             }
-            Map<String, String> form = new LinkedHashMap<>();
-            form.put("grant_type", "authorization_code");
-            form.put("client_id", TestClients.APP);
-            form.put("code", outcome.code());
-            form.put("redirect_uri", TestRealm.REDIRECT_URI);
-            form.put("code_verifier", pkce.verifier());
-            actor(form, actorToken);
-            OAuth.TokenResponse response = oauth.token(realm.name(), form, null, null);
-            if (response.status() != 200) {
-                return "HTTP " + response.status() + " " + response.error();
-            }
-            if (delegated) {
-                delegatedRefresh = response.refreshToken();
-                delegatedAccess = response.accessToken();
-            } else {
-                plainRefresh = response.refreshToken();
-            }
-            return null;
+            return keep(flow.redeem(new Delegations.Code(outcome.code(), pkce), delegated ? plannerActor.get() : null), delegated);
         }
 
-        private String refresh(boolean delegated) {
-            Map<String, String> form = new LinkedHashMap<>();
-            form.put("grant_type", "refresh_token");
-            form.put("client_id", TestClients.APP);
-            form.put("refresh_token", delegated ? delegatedRefresh : plainRefresh);
-            actor(form, delegated ? actor(TestClients.PLANNER) : null);
-            OAuth.TokenResponse response = oauth.token(realm.name(), form, null, null);
+        /** Keeps the tokens of a successful answer for the next refresh, exchange and introspection. */
+        private String keep(OAuth.TokenResponse response, boolean delegated) {
             if (response.status() != 200) {
                 return "HTTP " + response.status() + " " + response.error();
             }
@@ -222,7 +206,8 @@ class SoakIT {
             form.put("grant_type", Exchanges.GRANT_TYPE);
             form.put("subject_token", delegatedAccess);
             form.put("subject_token_type", OAuth.ACCESS_TOKEN_TYPE);
-            actor(form, actor(TestClients.BOOKING));
+            form.put("actor_token", bookingActor.get());
+            form.put("actor_token_type", OAuth.ACCESS_TOKEN_TYPE);
             OAuth.TokenResponse response = oauth.token(realm.name(), form, TestClients.BOOKING, TestClients.BOOKING_SECRET);
             return response.status() == 200 ? null : "HTTP " + response.status() + " " + response.error();
         }
@@ -230,26 +215,6 @@ class SoakIT {
         private String introspect() {
             JsonNode answer = oauth.introspect(realm.name(), delegatedAccess, TestClients.BOOKING_API, TestClients.BOOKING_API_SECRET);
             return answer.path("active").asBoolean() ? null : "inactive";
-        }
-
-        private final Map<String, String[]> actorTokens = new LinkedHashMap<>();
-
-        /** The agent's own token, fetched again after a minute (realm tokens live five). */
-        private String actor(String agent) {
-            String[] cached = actorTokens.get(agent);
-            long now = System.currentTimeMillis();
-            if (cached == null || now - Long.parseLong(cached[1]) > 60_000) {
-                cached = new String[] {oauth.clientCredentialsToken(realm.name(), agent, TestClients.secretOf(agent)), Long.toString(now)};
-                actorTokens.put(agent, cached);
-            }
-            return cached[0];
-        }
-
-        private static void actor(Map<String, String> form, String actorToken) {
-            if (actorToken != null) {
-                form.put("actor_token", actorToken);
-                form.put("actor_token_type", OAuth.ACCESS_TOKEN_TYPE);
-            }
         }
     }
 }
