@@ -73,10 +73,18 @@ public final class OAuth {
             return value == null || value.isNull() ? null : value.asText();
         }
 
+        /** Status and body, every token in it redacted: assertion messages end up in build logs. */
         @Override
         public String toString() {
-            return "HTTP " + status + " " + body;
+            return "HTTP " + status + " " + redacted(String.valueOf(body));
         }
+    }
+
+    private static final java.util.regex.Pattern JWT = java.util.regex.Pattern.compile("eyJ[\\w-]*\\.[\\w-]*\\.[\\w-]*");
+
+    /** {@code text} with each JWT (JWS or JWE compact form) replaced by its length, so that no log holds a usable token. */
+    public static String redacted(String text) {
+        return text == null ? null : JWT.matcher(text).replaceAll(m -> "<token of " + m.group().length() + " chars>");
     }
 
     public String endpoint(String realm, String path) {
@@ -163,6 +171,14 @@ public final class OAuth {
         }
         HttpResponse<String> response = postForm(endpoint(realm, "token/introspect"), form, clientId, secret, Map.of());
         return new TokenResponse(response.statusCode(), Admin.read(response.body()), response.headers());
+    }
+
+    /** RFC 7009 revocation of {@code token}, authenticated as {@code clientId}; fails unless the endpoint answers 200. */
+    public void revoke(String realm, String token, String clientId, String secret) {
+        HttpResponse<String> response = postForm(endpoint(realm, "revoke"), Map.of("token", token), clientId, secret, Map.of());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("revocation failed: HTTP " + response.statusCode() + " " + response.body());
+        }
     }
 
     /** An OpenID Connect userinfo answer: claims on success, the {@code WWW-Authenticate} challenge on refusal. */

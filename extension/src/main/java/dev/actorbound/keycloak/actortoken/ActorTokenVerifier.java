@@ -11,7 +11,6 @@ import org.keycloak.events.Errors;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.representations.AccessToken;
-import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 
 /**
  * The one check of an actor token, for code redemption, refresh and the delegation exchange alike: an active access
@@ -38,8 +37,7 @@ public final class ActorTokenVerifier {
 
     /** Refuses the request unless {@code actorToken} is {@code expected}'s own token; {@code expectedName} says who that is. */
     public void verify(String actorToken, Actor expected, String expectedName) {
-        AccessToken token = new RealmTokenVerifier(session, realm).verify(actorToken)
-                .map(AuthResult::token)
+        AccessToken token = new RealmTokenVerifier(session, realm).verifyToken(actorToken)
                 .orElseThrow(() -> refusal.refuse(OAuthErrorException.INVALID_GRANT, Errors.INVALID_TOKEN,
                         "actor_token is not a valid, active access token of this realm"));
         if (token.getOtherClaims().containsKey(ActorChain.CLAIM)) {
