@@ -2,14 +2,19 @@ package dev.actorbound.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+import java.util.Map;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.actorbound.keycloak.userinfo.UserInfoScopes;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * PROTOCOL §5: the userinfo endpoint serves a delegated access token only while its delegation is live. Its
  * signature, expiry and session outlive a revocation, so userinfo must ask the same liveness check introspection
- * asks, and refuse a dead delegation the way it refuses any invalid token (RFC 6750 §3.1).
+ * asks, and refuse a dead delegation the way it refuses any invalid token (RFC 6750 §3.1). Nor may its answer be
+ * wider than the token: userinfo always adds the client's default scopes back.
  */
 @WithRealms
 class DelegatedUserInfoIT {
@@ -62,6 +67,37 @@ class DelegatedUserInfoIT {
         assertThat(event.path("userId").asText()).isEqualTo(realm.userId(TestRealm.ALICE));
         assertThat(event.path("details").path("reason").asText()).isEqualTo("client_policy_error");
         assertThat(event.path("details").path("client_policy_error_detail").asText()).isEqualTo(reason);
+        assertThat(event.toString()).doesNotContain("eyJ");
+    }
+
+    /**
+     * An exchange narrowed to fewer scopes than the agent's defaults: userinfo would add the dropped default scope
+     * (e-mail) back, so it refuses; the same exchange that keeps e-mail is answered, with it.
+     */
+    @Test
+    void exchangeNarrowedBelowTheAgentsDefaultScopesIsNotWidenedByUserinfo(TestRealm own) throws Exception {
+        Exchanges ex = Exchanges.setUp(own);
+        String subject = ex.codeFlowToken(TestClients.PLANNER);
+
+        Exchanges.Attempt full = ex.exchange(TestClients.BOOKING, subject, Map.of("scope", "openid profile email"));
+        ex.assertIssued(full, subject, TestClients.BOOKING + "<" + TestClients.PLANNER);
+        OAuth.UserInfo answered = own.oauth().userInfo(own.name(), full.accessToken());
+        assertThat(answered.status()).as(answered.toString()).isEqualTo(200);
+        assertThat(answered.body().path("email").asText()).isEqualTo("alice@example.org");
+
+        Exchanges.Attempt narrowed = ex.exchange(TestClients.BOOKING, subject, Map.of("scope", "openid profile"));
+        assertThat(Exchanges.scopes(ex.assertIssued(narrowed, subject, TestClients.BOOKING + "<" + TestClients.PLANNER)))
+                .doesNotContain("email");
+        OAuth.UserInfo refused = own.oauth().userInfo(own.name(), narrowed.accessToken());
+        String description = UserInfoScopes.refusal(List.of("email"));
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
+        assertThat(refused.wwwAuthenticate()).as(refused.toString()).startsWith("Bearer ")
+                .contains("error=\"insufficient_scope\"").contains("error_description=\"" + description + "\"");
+        assertThat(refused.body().has("email")).isFalse();
+        ObjectNode event = own.admin().events(own.name(), "USER_INFO_REQUEST_ERROR").get(0);
+        assertThat(event.path("clientId").asText()).isEqualTo(TestClients.BOOKING);
+        assertThat(event.path("error").asText()).isEqualTo("insufficient_scope");
+        assertThat(event.path("details").path("client_policy_error_detail").asText()).isEqualTo(description);
         assertThat(event.toString()).doesNotContain("eyJ");
     }
 

@@ -16,6 +16,7 @@ import dev.actorbound.keycloak.policy.ConsentPolicy;
 import dev.actorbound.keycloak.policy.PdpSettings;
 import dev.actorbound.keycloak.policy.PolicyDecision;
 import dev.actorbound.keycloak.policy.TokenPolicy;
+import dev.actorbound.keycloak.userinfo.UserInfoScopes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -171,6 +172,40 @@ class PolicyDecisionIT {
         JWTClaimsSet claims = exchanges.assertIssued(plain, subject, TestClients.BOOKING + "<" + TestClients.PLANNER);
         assertThat(Exchanges.scopes(claims)).doesNotContain("email");
         assertThat(claims.getClaim("email")).isNull();
+    }
+
+    /**
+     * Userinfo rebuilds its answer from the client's default scopes, whatever the token's {@code scope} says; a
+     * delegation the policy kept from e-mail must not get the e-mail address there either (code flow and exchange).
+     */
+    @Test
+    void userinfoNeverShowsAScopeThePolicyDropped() throws Exception {
+        OAuth.UserInfo control = policy.realm.oauth().userInfo(policy.realm.name(), exchanges.codeFlowToken(TestClients.PLANNER));
+        assertThat(control.status()).as(control.toString()).isEqualTo(200);
+        assertThat(control.body().path("email").asText()).as("the control: e-mail for the planner").isEqualTo("alice@example.org");
+
+        String booking = exchanges.codeFlowToken(TestClients.BOOKING);
+        assertThat(Exchanges.scopes(Jwt.verify(booking, policy.realm))).doesNotContain("email");
+        assertUserinfoRefusesDroppedEmail(policy.realm.oauth().userInfo(policy.realm.name(), booking), TestClients.APP);
+
+        Exchanges.Attempt exchanged = exchanges.exchange(TestClients.BOOKING, exchanges.codeFlowToken(TestClients.PLANNER), Map.of("scope", "openid profile"));
+        JWTClaimsSet claims = exchanges.assertIssued(exchanged, exchanges.codeFlowToken(TestClients.PLANNER),
+                TestClients.BOOKING + "<" + TestClients.PLANNER);
+        assertThat(Exchanges.scopes(claims)).doesNotContain("email");
+        assertUserinfoRefusesDroppedEmail(policy.realm.oauth().userInfo(policy.realm.name(), exchanged.accessToken()), TestClients.BOOKING);
+    }
+
+    private void assertUserinfoRefusesDroppedEmail(OAuth.UserInfo answer, String clientId) {
+        String description = UserInfoScopes.refusal(List.of("email"));
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(403);
+        assertThat(answer.wwwAuthenticate()).as(answer.toString()).startsWith("Bearer ")
+                .contains("error=\"insufficient_scope\"").contains("error_description=\"" + description + "\"");
+        assertThat(answer.body().has("email")).as(answer.toString()).isFalse();
+        assertThat(answer.body().has("sub")).as(answer.toString()).isFalse();
+        ObjectNode event = policy.newestEvent("USER_INFO_REQUEST_ERROR");
+        assertThat(event.path("clientId").asText()).isEqualTo(clientId);
+        assertThat(event.path("error").asText()).isEqualTo("insufficient_scope");
+        assertThat(event.path("details").path("client_policy_error_detail").asText()).isEqualTo(description);
     }
 
     /** The policy allows chains of two agents: the first hop passes, the second is denied. */

@@ -1,5 +1,7 @@
 package dev.actorbound.keycloak.userinfo;
 
+import java.util.List;
+
 import jakarta.ws.rs.core.Response;
 
 import dev.actorbound.keycloak.delegation.IssuedDelegation;
@@ -7,6 +9,7 @@ import dev.actorbound.keycloak.delegation.DelegationLiveness;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.jose.jws.JWSInput;
 import org.keycloak.jose.jws.JWSInputException;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -24,7 +27,9 @@ import org.keycloak.services.clientpolicy.context.UserInfoRequestContext;
  * delegated access token only while its delegation is live (PROTOCOL §5). Userinfo checks signature, expiry,
  * client, session and user, then asks this manager ({@code USERINFO_REQUEST}) before it answers: the one hook it
  * offers for every realm. A {@link ClientPolicyException} there becomes userinfo's own refusal, a 401 with an
- * {@code invalid_token} Bearer challenge and a {@code USER_INFO_REQUEST_ERROR} event.
+ * {@code invalid_token} Bearer challenge and a {@code USER_INFO_REQUEST_ERROR} event. A live delegation whose
+ * answer would show a scope the token does not hold ({@link UserInfoScopes}) is refused with 403
+ * {@code insufficient_scope}.
  * Everything else is Keycloak's manager unchanged.
  */
 public final class LiveDelegationClientPolicyManager implements ClientPolicyManager {
@@ -40,12 +45,12 @@ public final class LiveDelegationClientPolicyManager implements ClientPolicyMana
     @Override
     public void triggerOnEvent(ClientPolicyContext context) throws ClientPolicyException {
         if (context instanceof UserInfoRequestContext userInfo) {
-            refuseDeadDelegation(userInfo.getTokenForUserInfo().getToken());
+            refuseDeadOrWiderDelegation(userInfo.getTokenForUserInfo().getToken(), userInfo.getClientSession().getClient());
         }
         keycloaks.triggerOnEvent(context);
     }
 
-    private void refuseDeadDelegation(String encoded) throws ClientPolicyException {
+    private void refuseDeadOrWiderDelegation(String encoded, ClientModel client) throws ClientPolicyException {
         RealmModel realm = session.getContext().getRealm();
         AccessToken token = read(encoded);
         UserModel user = session.users().getUserById(realm, token.getSubject());
@@ -54,6 +59,12 @@ public final class LiveDelegationClientPolicyManager implements ClientPolicyMana
             throw new ClientPolicyException(OAuthErrorException.INVALID_TOKEN, dead.description(), Response.Status.UNAUTHORIZED);
         }
         if (verdict instanceof DelegationLiveness.Live) {
+            List<String> beyond = UserInfoScopes.beyond(token, client);
+            if (!beyond.isEmpty()) {
+                // Userinfo cannot be told to leave a default scope out, so the answer would be wider than the token.
+                throw new ClientPolicyException(OAuthErrorException.INSUFFICIENT_SCOPE, UserInfoScopes.refusal(beyond),
+                        Response.Status.FORBIDDEN);
+            }
             // Userinfo runs the mappers next: role claims there show the delegation's roles, as in the token.
             IssuedDelegation.primeForMappers(session, realm, token, user, token.getSessionId());
         }
