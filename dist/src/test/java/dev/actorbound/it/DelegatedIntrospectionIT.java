@@ -15,6 +15,7 @@ import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -261,6 +262,38 @@ class DelegatedIntrospectionIT {
                     TestClients.CALENDAR_API_SECRET).body();
             assertThat(answer.path("active").asBoolean()).as("hint %s: %s", hint, answer).isTrue();
             assertThat(grants(answer)).as("hint %s", hint).isSubsetOf(carried).contains("reader");
+        }
+    }
+
+    /**
+     * Keycloak rebuilds an introspection answer from the client's default scopes, whatever the token's {@code scope}
+     * says: an exchange narrowed below the agent's defaults must not get the dropped scope's claims back there. The
+     * same exchange that keeps e-mail is the control.
+     */
+    @Test
+    void exchangeNarrowedBelowTheAgentsDefaultScopesIsNotWidenedByIntrospection(TestRealm own) throws Exception {
+        Exchanges ex = Exchanges.setUp(own);
+        String subject = ex.codeFlowToken(TestClients.PLANNER);
+
+        Exchanges.Attempt full = ex.exchange(TestClients.BOOKING, subject, Map.of("scope", "openid profile email"));
+        ex.assertIssued(full, subject, TestClients.BOOKING + "<" + TestClients.PLANNER);
+        JsonNode kept = own.oauth().introspect(own.name(), full.accessToken(), TestClients.BOOKING_API, TestClients.BOOKING_API_SECRET);
+        assertThat(kept.path("active").asBoolean()).as(kept.toString()).isTrue();
+        assertThat(kept.path("email").asText()).as("the control keeps e-mail").isEqualTo("alice@example.org");
+
+        Exchanges.Attempt narrowed = ex.exchange(TestClients.BOOKING, subject, Map.of("scope", "openid profile"));
+        JWTClaimsSet claims = ex.assertIssued(narrowed, subject, TestClients.BOOKING + "<" + TestClients.PLANNER);
+        assertThat(Exchanges.scopes(claims)).doesNotContain("email");
+        assertThat(claims.getClaims()).doesNotContainKeys("email", "email_verified");
+        // the requesting_party_token answer carries no user claims at all, in stock Keycloak too
+        for (String hint : Arrays.asList(null, "access_token")) {
+            JsonNode answer = own.oauth().introspect(own.name(), narrowed.accessToken(), hint, TestClients.BOOKING_API,
+                    TestClients.BOOKING_API_SECRET).body();
+            assertThat(answer.path("active").asBoolean()).as("hint %s: %s", hint, answer).isTrue();
+            assertThat(answer.has("email")).as("hint %s: %s", hint, answer).isFalse();
+            assertThat(answer.has("email_verified")).as("hint %s: %s", hint, answer).isFalse();
+            assertThat(answer.path("scope").asText().split(" ")).as("hint %s", hint).doesNotContain("email");
+            assertThat(answer.path("preferred_username").asText()).as("hint %s: a kept scope still maps", hint).isEqualTo(TestRealm.ALICE);
         }
     }
 }

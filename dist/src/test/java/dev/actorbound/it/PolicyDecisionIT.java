@@ -195,6 +195,41 @@ class PolicyDecisionIT {
         assertUserinfoRefusesDroppedEmail(policy.realm.oauth().userInfo(policy.realm.name(), exchanged.accessToken()), TestClients.BOOKING);
     }
 
+    /**
+     * Introspection rebuilds its answer from the client's default scopes too; a delegation the policy kept from e-mail
+     * must not show the e-mail address to the resource server there either (code flow and exchange).
+     */
+    @Test
+    void introspectionNeverShowsAScopeThePolicyDropped() throws Exception {
+        // the code-flow token's audience is the app's; the resource server may introspect it anyway
+        exchanges.setAttribute(TestClients.BOOKING_API, "allow.token.introspection.without.audience.check", "true");
+        try {
+            JsonNode control = introspectAsBookingApi(exchanges.codeFlowToken(TestClients.PLANNER));
+            assertThat(control.path("email").asText()).as("the control: e-mail for the planner").isEqualTo("alice@example.org");
+
+            JsonNode booking = introspectAsBookingApi(exchanges.codeFlowToken(TestClients.BOOKING));
+            assertThat(booking.has("email")).as(booking.toString()).isFalse();
+            assertThat(booking.has("email_verified")).as(booking.toString()).isFalse();
+            assertThat(booking.path("scope").asText().split(" ")).doesNotContain("email");
+
+            String subject = exchanges.codeFlowToken(TestClients.PLANNER);
+            Exchanges.Attempt exchanged = exchanges.exchange(TestClients.BOOKING, subject, Map.of("scope", "openid profile"));
+            exchanges.assertIssued(exchanged, subject, TestClients.BOOKING + "<" + TestClients.PLANNER);
+            JsonNode answer = introspectAsBookingApi(exchanged.accessToken());
+            assertThat(answer.has("email")).as(answer.toString()).isFalse();
+            assertThat(answer.has("email_verified")).as(answer.toString()).isFalse();
+        } finally {
+            exchanges.setAttribute(TestClients.BOOKING_API, "allow.token.introspection.without.audience.check", "false");
+        }
+    }
+
+    private JsonNode introspectAsBookingApi(String token) {
+        JsonNode answer = policy.realm.oauth().introspect(policy.realm.name(), token, TestClients.BOOKING_API, TestClients.BOOKING_API_SECRET);
+        assertThat(answer.path("active").asBoolean()).as(answer.toString()).isTrue();
+        assertThat(answer.path("act").path("sub").isMissingNode()).as("a delegated answer names its actor: " + answer).isFalse();
+        return answer;
+    }
+
     private void assertUserinfoRefusesDroppedEmail(OAuth.UserInfo answer, String clientId) {
         String description = UserInfoScopes.refusal(List.of("email"));
         assertThat(answer.status()).as(answer.toString()).isEqualTo(403);

@@ -21,10 +21,9 @@ public final class DelegatedRefreshTokenIntrospectionProvider extends RefreshTok
                 && DelegationIntrospection.stillLive(session, realm, eventBuilder, user, token, transformedToken);
     }
 
-    /** Keycloak rebuilds the answer by running the mappers again: they see the delegation's roles only. */
+    /** Keycloak rebuilds the answer by running the mappers again: only for the delegation's roles and scopes. */
     @Override
     public AccessToken transformAccessToken(AccessToken accessToken, UserSessionModel userSession) {
-        DelegationIntrospection.beforeMappers(session, realm, accessToken, userSession);
-        return super.transformAccessToken(accessToken, userSession);
+        return DelegationIntrospection.transform(session, realm, accessToken, userSession, super::transformAccessToken);
     }
 }

@@ -23,13 +23,12 @@ public final class DelegatedTokenIntrospectionProvider extends AccessTokenIntros
     }
 
     /**
-     * Keycloak rebuilds the answer by running the mappers again: they see the delegation's roles only. The Account
+     * Keycloak rebuilds the answer by running the mappers again: only for the delegation's roles and scopes. The Account
      * API rebuilds a token's claims through this provider too, and refuses a delegated token here.
      */
     @Override
     public AccessToken transformAccessToken(AccessToken accessToken, UserSessionModel userSession) {
         OwnApiGuard.refuseAccountApi(session, accessToken);
-        DelegationIntrospection.beforeMappers(session, realm, accessToken, userSession);
-        return super.transformAccessToken(accessToken, userSession);
+        return DelegationIntrospection.transform(session, realm, accessToken, userSession, super::transformAccessToken);
     }
 }

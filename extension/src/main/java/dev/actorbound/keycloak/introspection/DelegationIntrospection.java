@@ -2,18 +2,28 @@ package dev.actorbound.keycloak.introspection;
 
 import java.util.Arrays;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.stream.Collectors;
 
+import dev.actorbound.keycloak.core.ScopeNarrowedContext;
+import dev.actorbound.keycloak.core.TokenScopes;
 import dev.actorbound.keycloak.core.AuditDetails;
 import dev.actorbound.keycloak.core.ActorChain;
 import dev.actorbound.keycloak.delegation.DelegationLiveness;
+import dev.actorbound.keycloak.delegation.IssuedDelegation;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
+import org.keycloak.models.AuthenticatedClientSessionModel;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.ClientScopeModel;
+import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
-import dev.actorbound.keycloak.delegation.IssuedDelegation;
+import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.representations.AccessToken;
+import org.keycloak.services.util.DefaultClientSessionContext;
 
 /**
  * What every introspection type adds to Keycloak's own checks (PROTOCOL §4). Keycloak picks the type by
@@ -47,13 +57,46 @@ final class DelegationIntrospection {
     }
 
     /**
-     * Before Keycloak runs the mappers again for a delegated token: the roles they see are the delegation's,
-     * recomputed on live state by the same rule as at issuance.
+     * The answer for {@code token}, built the way Keycloak's {@code transformAccessToken} builds it ({@code stock}),
+     * except for a delegated token: its mappers see the delegation's roles, recomputed on live state by the same rule
+     * as at issuance, and only the client scopes the token holds ({@link TokenScopes}). Keycloak's own context always
+     * adds the client's default scopes back, so a scope the delegation dropped would show again here.
      */
-    static void beforeMappers(KeycloakSession session, RealmModel realm, AccessToken token, UserSessionModel userSession) {
-        if (token.getOtherClaims().containsKey(ActorChain.CLAIM) && userSession != null) {
-            IssuedDelegation.primeForMappers(session, realm, token, userSession.getUser(), userSession.getId());
+    static AccessToken transform(KeycloakSession session, RealmModel realm, AccessToken token, UserSessionModel userSession,
+                                 BiFunction<AccessToken, UserSessionModel, AccessToken> stock) {
+        ClientModel client = token.getIssuedFor() == null ? null : realm.getClientByClientId(token.getIssuedFor());
+        AuthenticatedClientSessionModel clientSession = client == null || userSession == null ? null
+                : userSession.getAuthenticatedClientSessionByClient(client.getId());
+        if (!token.getOtherClaims().containsKey(ActorChain.CLAIM) || clientSession == null) {
+            return stock.apply(token, userSession);
         }
+        IssuedDelegation.primeForMappers(session, realm, token, userSession.getUser(), userSession.getId());
+        Set<String> notHeld = TokenScopes.defaultsNotHeld(token, client).map(ClientScopeModel::getName)
+                .collect(Collectors.toUnmodifiableSet());
+        ClientSessionContext context = ScopeNarrowedContext.without(
+                DefaultClientSessionContext.fromClientSessionAndScopeParameter(clientSession, token.getScope(), session), notHeld);
+        return new TokenManager().transformIntrospectionAccessToken(session, token, storedClaims(token), userSession, context);
+    }
+
+    /**
+     * The claims Keycloak copies from the token before the mappers run (its {@code getAccessTokenFromStoredData} is
+     * private): what {@code TokenManager.initToken} set, the audience (a basic claim of a refresh token) and {@code cnf}.
+     */
+    private static AccessToken storedClaims(AccessToken token) {
+        AccessToken stored = new AccessToken();
+        stored.id(token.getId());
+        stored.type(token.getType());
+        stored.subject(token.getSubject());
+        stored.iat(token.getIat());
+        stored.exp(token.getExp());
+        stored.issuedFor(token.getIssuedFor());
+        stored.issuer(token.getIssuer());
+        stored.setNonce(token.getNonce());
+        stored.setScope(token.getScope());
+        stored.setSessionId(token.getSessionId());
+        stored.audience(token.getAudience());
+        stored.setConfirmation(token.getConfirmation());
+        return stored;
     }
 
     /**

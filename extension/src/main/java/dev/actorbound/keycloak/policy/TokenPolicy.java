@@ -4,6 +4,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import dev.actorbound.keycloak.core.ScopeNarrowedContext;
 import dev.actorbound.keycloak.core.ActorboundErrors;
 import dev.actorbound.keycloak.core.GrantRefusal;
 import jakarta.ws.rs.core.Response;

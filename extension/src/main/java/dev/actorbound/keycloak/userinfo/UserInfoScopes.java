@@ -1,20 +1,16 @@
 package dev.actorbound.keycloak.userinfo;
 
 import java.util.List;
-import java.util.Set;
 
-import dev.actorbound.keycloak.core.AgentConsent;
+import dev.actorbound.keycloak.core.TokenScopes;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.protocol.oidc.mappers.OIDCAttributeMapperHelper;
 import org.keycloak.representations.AccessToken;
 
 /**
- * The scopes userinfo would answer for that a delegated token does not hold. Userinfo builds its claims from the
- * client's default scopes plus the optional ones the token's {@code scope} names, so a default scope that a
- * delegation dropped (the realm's policy, or an exchange narrowed to fewer scopes) comes back there. Only scopes
- * that show in {@code scope} can be told apart; those that never do (roles, basic, acr, web-origins) carry no user
- * attribute of their own.
+ * The scopes userinfo would answer for that a delegated token does not hold ({@link TokenScopes}). Userinfo builds
+ * its context itself and offers no hook to narrow it, so such a token is refused rather than answered.
  */
 public final class UserInfoScopes {
 
@@ -28,10 +24,7 @@ public final class UserInfoScopes {
 
     /** The default scopes of {@code client} that would add userinfo claims and that {@code token}'s scope lacks, sorted. */
     static List<String> beyond(AccessToken token, ClientModel client) {
-        Set<String> held = AgentConsent.scopesOf(token.getScope());
-        return client.getClientScopes(true).values().stream()
-                .filter(ClientScopeModel::isIncludeInTokenScope)
-                .filter(scope -> !held.contains(scope.getName()))
+        return TokenScopes.defaultsNotHeld(token, client)
                 .filter(scope -> scope.getProtocolMappersStream().anyMatch(OIDCAttributeMapperHelper::includeInUserInfo))
                 .map(ClientScopeModel::getName)
                 .sorted()

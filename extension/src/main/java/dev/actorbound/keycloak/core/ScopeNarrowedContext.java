@@ -1,4 +1,4 @@
-package dev.actorbound.keycloak.policy;
+package dev.actorbound.keycloak.core;
 
 import java.util.Arrays;
 import java.util.Set;
@@ -16,10 +16,11 @@ import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.rar.AuthorizationRequestContext;
 
 /**
- * A client-session context without the client scopes the policy dropped: the token neither names them in
- * {@code scope} nor runs their protocol mappers. Keycloak builds the code grant's and the refresh's context from the
- * request's {@code scope} parameter, which always adds the app's default scopes, so a dropped default scope can only
- * be taken away here. Attributes stay shared with the original context (nonce, delegation, audience).
+ * A client-session context without the client scopes a delegation does not hold: the policy dropped them, or the
+ * token's {@code scope} never named them. Mappers then neither name them in {@code scope} nor run for them. Keycloak
+ * builds every context from a {@code scope} string (the code grant's, the refresh's, introspection's), which always
+ * adds the client's default scopes, so a default scope can only be taken away here. Attributes stay shared with the
+ * original context (nonce, delegation, audience).
  */
 public final class ScopeNarrowedContext implements ClientSessionContext {
 
