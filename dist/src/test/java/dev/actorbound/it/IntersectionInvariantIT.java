@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.actorbound.keycloak.core.ActorboundErrors;
 import dev.actorbound.keycloak.core.AgentAttributes;
+import dev.actorbound.keycloak.core.DelegationBinding;
 import java.util.List;
 import java.util.Map;
 
@@ -209,6 +210,45 @@ class IntersectionInvariantIT {
         OAuth.TokenResponse stripped = ex.flow().redeem(new Delegations.Code(delegated.code(), pkce), null);
 
         ex.flow().assertRefused(stripped, "invalid_grant", REUSED_CHALLENGE, "invalid_code", null);
+    }
+
+    /**
+     * A binding is marked used outside the client session, so it stays there until it expires: the longest a login
+     * may take after the consent step, plus the code lifespan. Past that its code is refused, and the next consent step
+     * in the same SSO session drops it, so that a long session does not collect one note per delegated authorization.
+     */
+    @Test
+    void anExpiredBindingIsRefusedAndTheNextConsentStepDropsIt(TestRealm own) throws InterruptedException {
+        int lifespan = 5;
+        own.admin().updateRealm(own.name(), r -> r.put("accessCodeLifespan", lifespan).put("accessCodeLifespanLogin", lifespan)
+                .put("accessCodeLifespanUserAction", lifespan));
+        Delegations flow = new Delegations(own);
+        OAuth.Pkce reused = OAuth.Pkce.s256();
+        HttpLogin browser = new HttpLogin(TestRealm.REDIRECT_URI);
+        HttpLogin.Outcome delegated = browser.authorize(flow.authorizeUrl(reused,
+                Map.of("requested_actor", PLANNER, "prompt", "consent")), TestRealm.ALICE, TestRealm.ALICE_PASSWORD, "accept");
+        OAuth.TokenResponse bound = flow.redeem(new Delegations.Code(delegated.code(), reused), flow.actorToken(PLANNER));
+        assertThat(bound.status()).as(bound.toString()).isEqualTo(200);
+        flow.assertRefused(flow.redeem(plainCode(flow, browser, reused), null), "invalid_grant", REUSED_CHALLENGE, "invalid_code", null);
+
+        Thread.sleep((2L * lifespan + 1) * 1000L);
+
+        flow.assertRefused(flow.redeem(plainCode(flow, browser, reused), null), "invalid_grant", DelegationBinding.EXPIRED,
+                "invalid_code", null);
+        OAuth.Pkce fresh = OAuth.Pkce.s256();
+        HttpLogin.Outcome next = browser.authorize(flow.authorizeUrl(fresh,
+                Map.of("requested_actor", PLANNER, "prompt", "consent")), TestRealm.ALICE, TestRealm.ALICE_PASSWORD, "accept");
+        OAuth.TokenResponse nextToken = flow.redeem(new Delegations.Code(next.code(), fresh), flow.actorToken(PLANNER));
+        assertThat(nextToken.status()).as(nextToken.toString()).isEqualTo(200);
+        OAuth.TokenResponse plain = flow.redeem(plainCode(flow, browser, reused), null);
+        assertThat(plain.status()).as("the expired binding is gone: a plain code is a plain code again; " + plain).isEqualTo(200);
+        assertThat(Jwt.verify(plain.accessToken(), own).getClaim("act")).as("a plain token").isNull();
+    }
+
+    private static Delegations.Code plainCode(Delegations flow, HttpLogin browser, OAuth.Pkce pkce) {
+        HttpLogin.Outcome outcome = browser.authorize(flow.authorizeUrl(pkce, Map.of()), TestRealm.ALICE, TestRealm.ALICE_PASSWORD, null);
+        assertThat(outcome.code()).as(outcome.toString()).isNotBlank();
+        return new Delegations.Code(outcome.code(), pkce);
     }
 
     // ---- found by reading: a delegate's own delegates could take over unannounced ----

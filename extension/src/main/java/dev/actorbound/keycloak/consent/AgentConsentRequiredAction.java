@@ -63,7 +63,7 @@ public final class AgentConsentRequiredAction implements RequiredActionProvider 
             return;
         }
         if (agent.isPresent() && !request.get().forcesConsent() && coveredByStoredConsent(context, request.get(), agent.get())) {
-            request.get().bind(agent.get());
+            request.get().bind(context.getSession(), agent.get());
             return;
         }
         // No covering consent, or the agent vanished mid-login: the challenge decides, the code is never unbound.
@@ -103,7 +103,7 @@ public final class AgentConsentRequiredAction implements RequiredActionProvider 
         if (form.containsKey("accept")) {
             consents.grant(context.getRealm(), context.getUser(), request.appUuid(), agent.clientUuid(), request.scopes().names());
             coverAppConsent(context, request.scopes());
-            request.bind(agent);
+            request.bind(context.getSession(), agent);
             request.markAnswered(agent);
             event.success();
             context.success();

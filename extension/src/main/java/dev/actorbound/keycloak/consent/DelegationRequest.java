@@ -9,7 +9,10 @@ import dev.actorbound.keycloak.core.AgentAttributes;
 import dev.actorbound.keycloak.core.AgentResolver;
 import dev.actorbound.keycloak.core.DelegationBinding;
 import dev.actorbound.keycloak.policy.ConsentPolicy;
+import org.keycloak.common.util.Time;
+import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.UserSessionModel;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.endpoints.AuthorizationEndpoint;
 import org.keycloak.sessions.AuthenticationSessionModel;
@@ -56,11 +59,23 @@ record DelegationRequest(AuthenticationSessionModel authSession, String referenc
         return authSession.getClient().getId();
     }
 
-    /** Binds the code about to be issued to the agent; keyed by the request's PKCE challenge. */
-    void bind(Agent agent) {
+    /**
+     * Binds the code about to be issued to the agent; keyed by the request's PKCE challenge. Keycloak copies the note
+     * into the app's client session when it issues the code, and writes that client session then anyway: the moment
+     * to drop the binding notes of earlier codes there that have expired.
+     */
+    void bind(KeycloakSession session, Agent agent) {
+        long now = Time.currentTime();
         String challenge = authSession.getClientNote(OIDCLoginProtocol.CODE_CHALLENGE_PARAM);
         DelegationBinding binding = new DelegationBinding(agent.clientUuid(), agent.clientId(), agent.serviceAccountId(),
-                authSession.getClientNote(OIDCLoginProtocol.RESOURCE_PARAM));
+                authSession.getClientNote(OIDCLoginProtocol.RESOURCE_PARAM), now);
         authSession.setClientNote(DelegationBinding.noteKey(challenge), binding.encode());
+        UserSessionModel userSession = session.sessions().getUserSession(authSession.getRealm(), authSession.getParentSession().getId());
+        AuthenticatedClientSessionModel clientSession = userSession == null ? null
+                : userSession.getAuthenticatedClientSessionByClient(authSession.getClient().getId());
+        if (clientSession != null) {
+            DelegationBinding.expiredNotes(clientSession.getNotes(), now, DelegationBinding.lifespan(authSession.getRealm()))
+                    .forEach(clientSession::removeNote);
+        }
     }
 }

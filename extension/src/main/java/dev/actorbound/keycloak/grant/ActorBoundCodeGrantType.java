@@ -26,6 +26,7 @@ import dev.actorbound.keycloak.policy.PolicyStep;
 import dev.actorbound.keycloak.policy.TokenPolicy;
 import dev.actorbound.keycloak.core.RequestedTargets;
 import jakarta.ws.rs.core.Response;
+import org.keycloak.common.util.Time;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.events.Errors;
@@ -148,30 +149,35 @@ public final class ActorBoundCodeGrantType extends AuthorizationCodeGrantType {
     }
 
     /**
-     * Reads the binding and leaves a tombstone in its place: the code it belongs to is already consumed, whatever
-     * happens next. The binding is keyed by the code's PKCE challenge (the code itself has no room for it), so a
-     * second code the app obtained with the same challenge in the same session finds the tombstone and is refused:
-     * otherwise redeeming a plain twin first would strip the binding, and the delegated code would then yield a
-     * plain token.
+     * Reads the binding and marks it used: the code it belongs to is already consumed, whatever happens next. The
+     * binding is keyed by the code's PKCE challenge (the code itself has no room for it), so a second code the app
+     * obtained with the same challenge in the same session finds it used and is refused: otherwise redeeming a plain
+     * twin first would take the binding, and the delegated code would then yield a plain token. The mark lives in
+     * Keycloak's single-use store for as long as the binding can matter, so the client session is not written again.
      */
     private DelegationBinding takeBinding(AuthenticatedClientSessionModel clientSession) {
         String verifier = formParams.getFirst(OAuth2Constants.CODE_VERIFIER);
         if (verifier == null) {
             return null;
         }
-        String key = DelegationBinding.noteKey(DelegationBinding.s256Challenge(verifier));
-        String note = clientSession.getNote(key);
+        String challenge = DelegationBinding.s256Challenge(verifier);
+        String note = clientSession.getNote(DelegationBinding.noteKey(challenge));
         if (note == null) {
             return null;
         }
-        clientSession.setNote(key, DelegationBinding.USED);
-        if (DelegationBinding.USED.equals(note)) {
+        long lifespan = DelegationBinding.lifespan(realm);
+        boolean firstUse = session.singleUseObjects().putIfAbsent(
+                DelegationBinding.usedKey(clientSession.getUserSession().getId(), client.getId(), challenge), lifespan);
+        if (!firstUse || DelegationBinding.USED.equals(note)) {
             throw fail(OAuthErrorException.INVALID_GRANT, Errors.INVALID_CODE,
                     "the code reuses the PKCE challenge of an agent-bound code already presented; every authorization request needs its own code_challenge");
         }
         DelegationBinding binding = DelegationBinding.decode(note);
         if (binding == null) {
             throw fail(OAuthErrorException.INVALID_GRANT, Errors.INVALID_CODE, "the authorization code's agent binding is unreadable");
+        }
+        if (binding.expired(Time.currentTime(), lifespan)) {
+            throw fail(OAuthErrorException.INVALID_GRANT, Errors.INVALID_CODE, DelegationBinding.EXPIRED);
         }
         return binding;
     }
