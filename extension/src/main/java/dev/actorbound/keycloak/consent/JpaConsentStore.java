@@ -55,7 +55,8 @@ public final class JpaConsentStore implements ConsentStore {
         return em.createNamedQuery(AgentConsentEntity.ONE, AgentConsentEntity.class)
                 .setParameter("realm", realm.getId()).setParameter("user", user.getId())
                 .setParameter("app", appUuid).setParameter("agent", agentUuid)
-                .getResultStream().filter(row -> isBound(row, stamp)).findFirst().map(JpaConsentStore::toConsent);
+                // a list, not Hibernate's scrolling stream: at most one row, read on every delegated request
+                .getResultList().stream().filter(row -> isBound(row, stamp)).findFirst().map(JpaConsentStore::toConsent);
     }
 
     @Override

@@ -50,17 +50,18 @@ public final class DelegatedRoles {
                 .collect(Collectors.toUnmodifiableSet());
     }
 
+    /** Asked for every role of every delegated request: the name checks come first, the server's config read last. */
     static boolean administrative(RoleModel role) {
         if (role.isClientRole()) {
             ClientModel owner = (ClientModel) role.getContainer();
             return ADMINISTRATIVE_CLIENTS.contains(owner.getClientId()) || isMasterAdminClient(owner);
         }
         RealmModel realm = (RealmModel) role.getContainer();
-        return Config.getAdminRealm().equals(realm.getName()) && MASTER_ADMIN_ROLES.contains(role.getName());
+        return MASTER_ADMIN_ROLES.contains(role.getName()) && Config.getAdminRealm().equals(realm.getName());
     }
 
     /** The master realm holds one client per realm, {@code <realm>-realm}, whose roles administer that realm. */
     private static boolean isMasterAdminClient(ClientModel client) {
-        return Config.getAdminRealm().equals(client.getRealm().getName()) && client.getClientId().endsWith("-realm");
+        return client.getClientId().endsWith("-realm") && Config.getAdminRealm().equals(client.getRealm().getName());
     }
 }
