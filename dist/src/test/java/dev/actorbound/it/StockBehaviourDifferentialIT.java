@@ -35,7 +35,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * differences listed in {@link Differential#INTENDED}. Values that differ by nature (ids, times, signatures, session
  * ids, codes, ports) are compared by type only ({@link Differential#normalize}).
  *
- * <p>Both servers run {@code start-dev} on H2 in memory, on both CI passes ({@link StockTwin}); the realm
+ * <p>Both servers run {@code start-dev} the same way: on H2 in memory on the H2 pass, on PostgreSQL (a schema each) on
+ * the PostgreSQL pass ({@link StockTwin}); the realm
  * ({@link DifferentialRealm}) is imported into both under one name. Each test is one scenario, run on the stock
  * server first; a failure lists every unexpected difference, path by path.
  */

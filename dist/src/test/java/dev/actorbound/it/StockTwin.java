@@ -22,13 +22,16 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Two real Keycloak 26.7.3 servers for a differential test: a <em>stock</em> one, a private copy of the distribution
  * with {@code providers/actorbound.jar} removed, and one <em>with the jar</em>. On the H2 pass the one with the jar is
- * the shared server; on the PostgreSQL pass (where the shared server runs in production mode) it is a second private
- * copy, so that both sides always run the same way: {@code start-dev} on H2 in memory with the shared server's
- * options. The servers start side by side; both are stopped when the test class is done.
+ * the shared server, and the stock one runs {@code start-dev} on H2 in memory with the shared server's options. On the
+ * PostgreSQL pass (where the shared server runs in production mode) the one with the jar is a second private copy, and
+ * both run {@code start-dev} on the run's PostgreSQL, each in a fresh schema of its own (dropped afterwards): both
+ * sides always run the same way, and the jar's own tables and Liquibase changes meet a real database there too. The
+ * servers start side by side; both are stopped when the test class is done.
  */
 final class StockTwin implements BeforeAllCallback, ExtensionContext.Store.CloseableResource {
 
     private final List<KeycloakProcess> own = new ArrayList<>();
+    private final List<String> schemas = new ArrayList<>();
     private Side stock;
     private Side withJar;
 
@@ -153,10 +156,19 @@ final class StockTwin implements BeforeAllCallback, ExtensionContext.Store.Close
         }
         int http = KeycloakProcess.freePort();
         int management = KeycloakProcess.freePort();
-        // the shared server's H2 options (KeycloakProcess.start())
-        List<String> arguments = List.of("start-dev", "--db=dev-mem", "--health-enabled=true",
+        // the shared server's H2 options (KeycloakProcess.start()), on the run's PostgreSQL where there is one
+        List<String> arguments = new ArrayList<>(List.of("start-dev", "--health-enabled=true",
                 "--features=declarative-ui", "--http-port=" + http, "--http-management-port=" + management,
-                "--vault=file", "--vault-dir=" + home.resolve("vault"));
+                "--vault=file", "--vault-dir=" + home.resolve("vault")));
+        if (PostgresDatabase.available()) {
+            String schema = PostgresDatabase.createSchema(name.replace('-', '_'));
+            synchronized (own) {
+                schemas.add(schema);
+            }
+            arguments.addAll(PostgresDatabase.keycloakOptions(schema));
+        } else {
+            arguments.add("--db=dev-mem");
+        }
         KeycloakProcess process = KeycloakProcess.start(home, arguments, http, management, home.resolveSibling(name + ".log"));
         synchronized (own) {
             own.add(process);
@@ -168,6 +180,7 @@ final class StockTwin implements BeforeAllCallback, ExtensionContext.Store.Close
     public void close() {
         synchronized (own) {
             own.forEach(KeycloakProcess::close);
+            schemas.forEach(PostgresDatabase::dropSchema);
         }
     }
 }
