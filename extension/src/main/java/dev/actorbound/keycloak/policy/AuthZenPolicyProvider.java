@@ -54,15 +54,18 @@ final class AuthZenPolicyProvider implements PolicyDecisionProvider {
         PolicyQuestion question = questioned.get();
         AuthZenRequest request = AuthZenRequest.of(subject(question.user(), settings), delegation(question),
                 realm.getName(), Instant.now());
-        String cacheKey = settings.url() + "\n" + request.cacheKey();
-        Optional<AuthZenAnswer> cached = settings.cacheTtlSeconds() > 0 ? answers.get(cacheKey) : Optional.empty();
+        // the key is the whole request serialized: only worth building where the admin turned the cache on
+        String cacheKey = settings.cacheTtlSeconds() > 0 ? settings.url() + "\n" + request.cacheKey() : null;
+        Optional<AuthZenAnswer> cached = cacheKey != null ? answers.get(cacheKey) : Optional.empty();
         if (cached.isPresent()) {
             return decision(request, cached.get(), question.requestedScopes());
         }
         try {
             AuthZenAnswer answer = new AuthZenClient(session.getProvider(HttpClientProvider.class).getHttpClient(), endpoints)
                     .evaluate(settings, request, credential(settings));
-            answers.put(cacheKey, answer, TimeUnit.SECONDS.toMillis(settings.cacheTtlSeconds()));
+            if (cacheKey != null) {
+                answers.put(cacheKey, answer, TimeUnit.SECONDS.toMillis(settings.cacheTtlSeconds()));
+            }
             return decision(request, answer, question.requestedScopes());
         } catch (AuthZenClient.Unavailable e) {
             LOG.debugf("policy decision in realm %s failed closed: %s", realm.getName(), e.getMessage());
