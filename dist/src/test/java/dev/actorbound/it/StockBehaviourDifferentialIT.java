@@ -442,6 +442,46 @@ class StockBehaviourDifferentialIT {
         });
     }
 
+    // ---- 11. logout ----
+
+    /**
+     * RP-initiated logout with a refresh token (OIDC RP-Initiated Logout, Keycloak's POST form), by the owner, another
+     * client and without authentication; an admin's logout of all the user's sessions; what refresh and introspection
+     * say afterwards. The jar replaces the refresh path and introspection, so both must still see a logged-out session.
+     */
+    @Test
+    void logoutAnswersAlike() {
+        TWIN.compare("logout", side -> {
+            Run run = new Run(side);
+            String logoutUrl = side.endpoint(realm, "logout");
+            OAuth.TokenResponse online = run.password("online", "backend", DifferentialRealm.BACKEND_SECRET, "openid");
+            run.record("logout by other client", side.post(logoutUrl, Map.of("refresh_token", online.refreshToken()),
+                    Map.of("Authorization", basic("other", DifferentialRealm.OTHER_SECRET))));
+            run.record("logout unauthenticated", side.post(logoutUrl, Map.of("refresh_token", online.refreshToken()), Map.of()));
+            run.record("logout with garbage", side.post(logoutUrl, Map.of("refresh_token", "garbage"),
+                    Map.of("Authorization", basic("backend", DifferentialRealm.BACKEND_SECRET))));
+            run.record("logout", side.post(logoutUrl, Map.of("refresh_token", online.refreshToken()),
+                    Map.of("Authorization", basic("backend", DifferentialRealm.BACKEND_SECRET))));
+            run.refresh("refresh after logout", online.refreshToken(), "backend", DifferentialRealm.BACKEND_SECRET);
+            run.introspect("introspect after logout", online.accessToken(), null, "backend", DifferentialRealm.BACKEND_SECRET);
+            run.record("logout again", side.post(logoutUrl, Map.of("refresh_token", online.refreshToken()),
+                    Map.of("Authorization", basic("backend", DifferentialRealm.BACKEND_SECRET))));
+
+            OAuth.TokenResponse offline = run.password("offline", "backend", DifferentialRealm.BACKEND_SECRET, "openid offline_access");
+            run.record("logout offline", side.post(logoutUrl, Map.of("refresh_token", offline.refreshToken()),
+                    Map.of("Authorization", basic("backend", DifferentialRealm.BACKEND_SECRET))));
+            run.refresh("refresh offline after logout", offline.refreshToken(), "backend", DifferentialRealm.BACKEND_SECRET);
+
+            OAuth.TokenResponse again = run.password("again", "backend", DifferentialRealm.BACKEND_SECRET, "openid");
+            String alice = side.admin().get("/realms/" + realm + "/users?exact=true&username=" + DifferentialRealm.ALICE)
+                    .expectOk("alice").body().path(0).path("id").asText();
+            side.admin().post("/realms/" + realm + "/users/" + alice + "/logout", Map.of()).expectOk("admin logout");
+            run.refresh("refresh after admin logout", again.refreshToken(), "backend", DifferentialRealm.BACKEND_SECRET);
+            run.introspect("introspect after admin logout", again.accessToken(), null, "backend", DifferentialRealm.BACKEND_SECRET);
+            return run.withEvents();
+        });
+    }
+
     // ---- one scenario on one server ----
 
     /** A scenario's steps on one side, each recorded into its observation. */
