@@ -94,20 +94,26 @@ public final class AgentResolver {
     }
 
     private Optional<Agent> asAgent(ClientModel client) {
-        if (client == null || client.isFullScopeAllowed() || !isAgentClient(client)) {
+        if (client == null || client.isFullScopeAllowed()) {
             return Optional.empty();
         }
-        return Optional.of(new Agent(client, session.users().getServiceAccount(client)));
+        return Optional.ofNullable(agentServiceAccount(client)).map(serviceAccount -> new Agent(client, serviceAccount));
     }
 
     private boolean isAgentClient(ClientModel client) {
+        return agentServiceAccount(client) != null;
+    }
+
+    /** The client's service account if the client is an agent but for its scope setting; looked up once per check. */
+    private UserModel agentServiceAccount(ClientModel client) {
         if (!client.isEnabled() || client.isPublicClient() || client.isBearerOnly() || !client.isServiceAccountsEnabled()
                 || !isMarked(client)) {
-            return false;
+            return null;
         }
         UserModel serviceAccount = session.users().getServiceAccount(client);
         RoleModel agentRole = realm.getRole(AgentAttributes.AGENT_ROLE);
-        return serviceAccount != null && serviceAccount.isEnabled() && agentRole != null && serviceAccount.hasRole(agentRole);
+        boolean agent = serviceAccount != null && serviceAccount.isEnabled() && agentRole != null && serviceAccount.hasRole(agentRole);
+        return agent ? serviceAccount : null;
     }
 
     /** Whether an admin who may edit the client marked it as an agent ({@link AgentAttributes#AGENT_MARKER}). */
