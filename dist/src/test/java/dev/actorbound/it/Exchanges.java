@@ -7,6 +7,7 @@ import static dev.actorbound.it.TestClients.BOOKING_API;
 import static dev.actorbound.it.TestClients.BOOKING_API_SECRET;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.actorbound.keycloak.core.AgentAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -101,6 +102,25 @@ final class Exchanges {
                 "config", Map.of("claim.name", claim, "claim.value", json, "jsonType.label", "JSON",
                         "access.token.claim", "true", "introspection.token.claim", "true",
                         "id.token.claim", "false", "userinfo.token.claim", "false")));
+    }
+
+    /** The same, also in the lightweight access tokens of {@code clientId}; its name is {@code hardcoded-<claim>}. */
+    void addHardcodedJsonClaimToLightweightTokens(String clientId, String claim, String json) {
+        addMapper(clientId, Map.of("name", "hardcoded-" + claim, "protocol", "openid-connect",
+                "protocolMapper", "oidc-hardcoded-claim-mapper",
+                "config", Map.of("claim.name", claim, "claim.value", json, "jsonType.label", "JSON",
+                        "access.token.claim", "true", "lightweight.claim", "true", "introspection.token.claim", "false",
+                        "id.token.claim", "false", "userinfo.token.claim", "false")));
+    }
+
+    void removeMapper(String clientId, String name) {
+        Admin admin = realm.admin();
+        String mappers = "/realms/" + realm.name() + "/clients/" + admin.clientUuid(realm.name(), clientId) + "/protocol-mappers/models";
+        for (JsonNode mapper : admin.get(mappers).expectOk("mappers of " + clientId).body()) {
+            if (name.equals(mapper.path("name").asText())) {
+                admin.delete(mappers + "/" + mapper.path("id").asText(), null).expectOk("remove mapper " + name);
+            }
+        }
     }
 
     private void addMapper(String clientId, Map<String, ?> mapper) {

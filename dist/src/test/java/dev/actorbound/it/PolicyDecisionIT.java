@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.actorbound.keycloak.core.AuditDetails;
 import dev.actorbound.keycloak.core.ActorboundErrors;
+import dev.actorbound.keycloak.core.RoleCeiling;
 import dev.actorbound.keycloak.policy.ConsentPolicy;
 import dev.actorbound.keycloak.policy.PdpSettings;
 import dev.actorbound.keycloak.policy.PolicyDecision;
@@ -223,6 +224,51 @@ class PolicyDecisionIT {
         }
     }
 
+    /**
+     * A lightweight token names no roles, so introspection is where a resource server learns them; a role the policy
+     * dropped at issuance (writer, for bob) must not come back there, while alice, who keeps it, still sees it. The
+     * token carries the roles it was granted in a claim of ours, which no mapper can forge.
+     */
+    @Test
+    void introspectionOfALightweightTokenNeverShowsARoleThePolicyDropped() throws Exception {
+        exchanges.setAttribute(TestClients.BOOKING_API, "allow.token.introspection.without.audience.check", "true");
+        exchanges.setAttribute(TestClients.APP, "client.use.lightweight.access.token.enabled", "true");
+        exchanges.addHardcodedJsonClaimToLightweightTokens(TestClients.APP, RoleCeiling.CLAIM, "{\"realm\":[\"reader\",\"writer\"]}");
+        try {
+            OAuth.TokenResponse alice = flow.redeem(flow.delegatedCode(TestClients.BOOKING), flow.actorToken(TestClients.BOOKING));
+            assertThat(alice.status()).as(alice.toString()).isEqualTo(200);
+            assertThat(Jwt.verify(alice.accessToken(), policy.realm).getClaim("realm_access"))
+                    .as("a lightweight JWT names no roles").isNull();
+            assertThat(texts(introspectAsBookingApi(alice.accessToken()).path("realm_access").path("roles")))
+                    .as("the control: alice keeps writer").contains("reader", "writer");
+
+            HttpLogin bob = new HttpLogin(TestRealm.REDIRECT_URI);
+            OAuth.Pkce pkce = OAuth.Pkce.s256();
+            HttpLogin.Outcome accepted = bob.answer(policy.bobsConsentPage(bob, pkce, TestClients.BOOKING), "accept");
+            OAuth.TokenResponse response = flow.redeem(new Delegations.Code(accepted.code(), pkce), flow.actorToken(TestClients.BOOKING));
+            assertThat(response.status()).as(response.toString()).isEqualTo(200);
+            assertThat(Exchanges.words(policy.newestEvent("CODE_TO_TOKEN").path("details")
+                    .path(AuditDetails.POLICY_DROPPED_ROLES).asText())).containsExactly("writer");
+
+            JWTClaimsSet claims = Jwt.verify(response.accessToken(), policy.realm);
+            assertThat(claims.getClaim("realm_access")).isNull();
+            assertThat(claims.getJSONObjectClaim(RoleCeiling.CLAIM).get("realm")).as("the mapper's value is overwritten")
+                    .asList().contains("reader").doesNotContain("writer");
+            assertThat(Exchanges.words(policy.newestEvent("CODE_TO_TOKEN").path("details").path("granted_roles").asText()))
+                    .as("the event names the roles the lightweight token was granted").contains("reader").doesNotContain("writer");
+
+            JsonNode answer = introspectAsBookingApi(response.accessToken());
+
+            assertThat(answer.path("sub").asText()).isEqualTo(policy.realm.userId(TestRealm.BOB));
+            assertThat(texts(answer.path("realm_access").path("roles"))).as(answer.toString())
+                    .contains("reader").doesNotContain("writer");
+        } finally {
+            exchanges.removeMapper(TestClients.APP, "hardcoded-" + RoleCeiling.CLAIM);
+            exchanges.setAttribute(TestClients.APP, "client.use.lightweight.access.token.enabled", "false");
+            exchanges.setAttribute(TestClients.BOOKING_API, "allow.token.introspection.without.audience.check", "false");
+        }
+    }
+
     private JsonNode introspectAsBookingApi(String token) {
         JsonNode answer = policy.realm.oauth().introspect(policy.realm.name(), token, TestClients.BOOKING_API, TestClients.BOOKING_API_SECRET);
         assertThat(answer.path("active").asBoolean()).as(answer.toString()).isTrue();
@@ -339,6 +385,35 @@ class PolicyDecisionIT {
             evaluations.addObject().put("decision", true);
         }
         return answer.toString();
+    }
+
+    /**
+     * A plain lightweight token names no roles, so a delegation exchanged from it carries none; a mapper that writes
+     * our roles claim into it changes nothing (the claim is only ever ours).
+     */
+    @Test
+    void anExchangeFromAPlainLightweightTokenTakesNoRolesFromAForgedClaim() throws Exception {
+        exchanges.codeFlowToken(TestClients.BOOKING); // alice's consent to the booking agent
+        String full = exchanges.plainToken();
+        JWTClaimsSet control = exchanges.assertIssued(exchanges.exchange(TestClients.BOOKING, full), full, TestClients.BOOKING);
+        assertThat(Exchanges.realmRoles(control)).as("the control: from a full token").contains("reader", "writer");
+        exchanges.setAttribute(TestClients.APP, "client.use.lightweight.access.token.enabled", "true");
+        exchanges.addHardcodedJsonClaimToLightweightTokens(TestClients.APP, RoleCeiling.CLAIM, "{\"realm\":[\"reader\",\"writer\"]}");
+        try {
+            String subject = exchanges.plainToken();
+            assertThat(Jwt.verify(subject, policy.realm).getClaim(RoleCeiling.CLAIM)).as("a plain token never carries it").isNull();
+
+            Exchanges.Attempt exchanged = exchanges.exchange(TestClients.BOOKING, subject);
+
+            assertThat(exchanged.response().status()).as(exchanged.toString()).isEqualTo(200);
+            JWTClaimsSet claims = Jwt.verify(exchanged.response().accessToken(), policy.realm);
+            assertThat(claims.getSubject()).isEqualTo(policy.realm.userId(TestRealm.ALICE));
+            assertThat(claims.getJSONObjectClaim("act").get("client_id")).isEqualTo(TestClients.BOOKING);
+            assertThat(Exchanges.realmRoles(claims)).as(claims.toString()).doesNotContain("reader", "writer");
+        } finally {
+            exchanges.removeMapper(TestClients.APP, "hardcoded-" + RoleCeiling.CLAIM);
+            exchanges.setAttribute(TestClients.APP, "client.use.lightweight.access.token.enabled", "false");
+        }
     }
 
     private static List<String> texts(JsonNode array) {

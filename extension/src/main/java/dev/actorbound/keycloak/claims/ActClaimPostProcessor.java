@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import dev.actorbound.keycloak.core.AuditDetails;
 import dev.actorbound.keycloak.core.ActorChain;
+import dev.actorbound.keycloak.core.RoleCeiling;
 import dev.actorbound.keycloak.delegation.DelegatedInputGuard;
 import dev.actorbound.keycloak.delegation.Delegation;
 import dev.actorbound.keycloak.delegation.DelegationSeal;
@@ -21,7 +22,8 @@ import org.keycloak.representations.RefreshToken;
 
 /**
  * The one place every token passes before it is signed. For a grant marked as delegated it writes {@code act},
- * caps the lifetime, keeps the subject token's sender constraint, and seals the token: roles, scopes and audience
+ * caps the lifetime, keeps the subject token's sender constraint, writes a lightweight token's granted roles
+ * ({@link RoleCeiling}), and seals the token: roles, scopes and audience
  * within the grant's {@code EffectiveGrant}, or no token at all. For every other grant it refuses a request that
  * presents a delegated token, so no grant of Keycloak's can turn one into a token without {@code act}.
  * It runs after the protocol mappers, so no mapper configuration can drop or rewrite the actor.
@@ -39,6 +41,10 @@ public final class ActClaimPostProcessor implements TokenPostProcessor {
     @Override
     public void process(TokenPostProcessorContext context) {
         AccessToken token = context.accessToken();
+        if (token != null) {
+            // Ours alone: a mapper that wrote it could raise what a later hop or an introspection takes as the ceiling.
+            token.getOtherClaims().remove(RoleCeiling.CLAIM);
+        }
         Delegation delegation = delegationOf(context.clientSessionCtx());
         if (delegation == null) {
             new DelegatedInputGuard(session).refuseDelegatedInput();
@@ -55,6 +61,9 @@ public final class ActClaimPostProcessor implements TokenPostProcessor {
         if (delegation.confirmation() != null) {
             token.setConfirmation(delegation.confirmation());
         }
+        if (RoleCeiling.isLightweight(session, token)) {
+            token.getOtherClaims().put(RoleCeiling.CLAIM, RoleCeiling.ofRoles(delegation.grant().roles()).toClaim());
+        }
         Optional<String> violation = DelegationSeal.violation(token, context.refreshToken(), delegation.grant(),
                 context.clientSessionCtx());
         if (violation.isPresent()) {
@@ -66,11 +75,11 @@ public final class ActClaimPostProcessor implements TokenPostProcessor {
     }
 
     /** The event names what the token finally carries: what an auditor needs to know. */
-    private static void audit(AccessToken token, Delegation delegation) {
+    private void audit(AccessToken token, Delegation delegation) {
         if (delegation.event() == null) {
             return;
         }
-        delegation.event().detail(AuditDetails.GRANTED_ROLES, String.join(" ", Claims.roleLabels(token)));
+        delegation.event().detail(AuditDetails.GRANTED_ROLES, String.join(" ", RoleCeiling.of(session, token).labels()));
         delegation.event().detail(AuditDetails.APP, delegation.originClientId());
         if (token.getAudience() != null && token.getAudience().length > 0) {
             delegation.event().detail(Details.AUDIENCE, String.join(" ", token.getAudience()));

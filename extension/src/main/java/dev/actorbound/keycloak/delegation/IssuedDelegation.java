@@ -18,15 +18,13 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.protocol.oidc.encode.AccessTokenContext;
-import org.keycloak.protocol.oidc.encode.TokenContextEncoderProvider;
 import org.keycloak.representations.AccessToken;
 
 /**
  * The grant of a delegated token that was already issued, recomputed on live state, for every place where Keycloak
  * derives claims from a token again by running the protocol mappers (introspection, the Account API's transform,
  * userinfo): the same rule as at issuance — the user's live roles as the token's client sees them ∩ every actor's
- * explicit roles ∩ the roles the token itself carries (when it carries any: a lightweight token carries none).
+ * explicit roles ∩ the roles the token itself carries ({@link RoleCeiling}, also for a lightweight token).
  */
 public final class IssuedDelegation {
 
@@ -50,7 +48,7 @@ public final class IssuedDelegation {
             actors.add(live.get());
         }
         Set<RoleModel> base = ResolvedRoles.ofClientSession(session, user, client, token.getScope());
-        Predicate<RoleModel> carried = isLightweight(session, token) ? role -> true : RoleCeiling.of(token)::allows;
+        Predicate<RoleModel> carried = RoleCeiling.of(session, token)::allows;
         Set<String> scopes = AgentConsent.scopesOf(token.getScope());
         return Optional.of(new EffectiveGrant(DelegatedRoles.narrow(base.stream(), actors, carried), scopes));
     }
@@ -63,11 +61,5 @@ public final class IssuedDelegation {
         if (client != null && userSessionId != null) {
             ResolvedRoles.prime(session, userSessionId, client, grant.roles());
         }
-    }
-
-    /** A lightweight access token names no roles at all; introspection is then the only place they show. */
-    public static boolean isLightweight(KeycloakSession session, AccessToken token) {
-        return token.getId() != null && AccessTokenContext.TokenType.LIGHTWEIGHT.equals(
-                session.getProvider(TokenContextEncoderProvider.class).getTokenContextFromTokenId(token.getId()).getTokenType());
     }
 }

@@ -243,7 +243,7 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
             throw failure.refuse(OAuthErrorException.INVALID_REQUEST, ActorboundErrors.DELEGATION_CONTEXT_MISSING,
                     "the delegation could not be narrowed for this request; no token was issued");
         }
-        RoleCeiling input = RoleCeiling.of(subject);
+        RoleCeiling input = RoleCeiling.of(session, subject);
         EffectiveGrant grant = new EffectiveGrant(
                 policy.keptRoles(DelegatedRoles.narrow(ctx.getRolesStream(), handOff.actors(), input::allows)), grantedScopes);
         ResolvedRoles.prime(session, ctx, grant.roles());
@@ -267,7 +267,7 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
         return TokenPolicy.ask(session, realm, () -> new PolicyQuestion(PolicyStep.TOKEN_EXCHANGE, user, requester,
                 handOff.originClientId(), handOff.chain().clientIds(), audience,
                 DelegatedRoles.narrow(ResolvedRoles.ofClientSession(session, user, client, scope).stream(), handOff.actors(),
-                        RoleCeiling.of(subject)::allows),
+                        RoleCeiling.of(session, subject)::allows),
                 candidates, requested), failure, event);
     }
 

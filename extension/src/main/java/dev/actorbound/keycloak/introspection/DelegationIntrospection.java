@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 
+import dev.actorbound.keycloak.core.RoleCeiling;
 import dev.actorbound.keycloak.core.ScopeNarrowedContext;
 import dev.actorbound.keycloak.core.TokenScopes;
 import dev.actorbound.keycloak.core.AuditDetails;
@@ -49,7 +50,7 @@ final class DelegationIntrospection {
         if (verdict instanceof DelegationLiveness.Live live) {
             actorDetails(event, live.chain());
             answer.getOtherClaims().put(ActorChain.CLAIM, live.chain().toClaim());
-            if (!IssuedDelegation.isLightweight(session, token)) {
+            if (!RoleCeiling.isLightweight(session, token)) {
                 narrowToToken(answer, token);
             }
         }
