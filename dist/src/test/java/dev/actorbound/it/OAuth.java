@@ -164,12 +164,18 @@ public final class OAuth {
 
     /** RFC 7662 introspection with {@code token_type_hint} (none when null), whatever the endpoint answers. */
     public TokenResponse introspect(String realm, String token, String hint, String clientId, String secret) {
+        return introspect(realm, token, hint, clientId, secret, Map.of());
+    }
+
+    /** As {@link #introspect(String, String, String, String, String)}, with extra request headers ({@code Accept}). */
+    public TokenResponse introspect(String realm, String token, String hint, String clientId, String secret,
+                                    Map<String, String> headers) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("token", token);
         if (hint != null) {
             form.put("token_type_hint", hint);
         }
-        HttpResponse<String> response = postForm(endpoint(realm, "token/introspect"), form, clientId, secret, Map.of());
+        HttpResponse<String> response = postForm(endpoint(realm, "token/introspect"), form, clientId, secret, headers);
         return new TokenResponse(response.statusCode(), Admin.read(response.body()), response.headers());
     }
 

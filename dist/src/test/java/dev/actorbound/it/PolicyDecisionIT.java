@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jwt.JWTClaimsSet;
+import dev.actorbound.keycloak.core.AgentAttributes;
 import dev.actorbound.keycloak.core.AuditDetails;
 import dev.actorbound.keycloak.core.ActorboundErrors;
 import dev.actorbound.keycloak.core.RoleCeiling;
@@ -29,6 +30,9 @@ import org.junit.jupiter.api.Test;
  */
 @WithRealms
 class PolicyDecisionIT {
+
+    /** Keycloak's per-client switch for the {@code jwt} field of an introspection answer ({@code Constants}). */
+    private static final String JWT_ANSWER = "client.introspection.response.allow.jwt.claim.enabled";
 
     private static CerbosPdp cerbos;
     private static PolicyRealm policy;
@@ -267,6 +271,55 @@ class PolicyDecisionIT {
             exchanges.setAttribute(TestClients.APP, "client.use.lightweight.access.token.enabled", "false");
             exchanges.setAttribute(TestClients.BOOKING_API, "allow.token.introspection.without.audience.check", "false");
         }
+    }
+
+    /**
+     * The other forms of an answer a client can ask for are built from the same rebuilt token: a delegated refresh
+     * token's (hint {@code refresh_token}, by the confidential app it was issued to) and the signed JWT form
+     * ({@code Accept: application/jwt}) of both. None shows the e-mail address the policy kept from the booking agent.
+     */
+    @Test
+    void noFormOfAnIntrospectionAnswerShowsAScopeThePolicyDropped() throws Exception {
+        exchanges.setAttribute(TestClients.BOOKING, AgentAttributes.REFRESH_ALLOWED, "true");
+        exchanges.setAttribute(TestClients.BACKEND, JWT_ANSWER, "true");
+        exchanges.setAttribute(TestClients.BACKEND, "allow.token.introspection.without.audience.check", "true");
+        try {
+            for (String hint : List.of("refresh_token", "access_token")) {
+                JsonNode control = introspectAtBackend(TestClients.PLANNER, hint);
+                assertThat(control.path("email").asText()).as("the control: e-mail for the planner (%s)", hint)
+                        .isEqualTo("alice@example.org");
+                assertThat(Jwt.verify(control.path("jwt").asText(), policy.realm).getStringClaim("email"))
+                        .isEqualTo("alice@example.org");
+
+                JsonNode booking = introspectAtBackend(TestClients.BOOKING, hint);
+
+                assertThat(booking.has("email")).as(booking.toString()).isFalse();
+                assertThat(booking.has("email_verified")).as(booking.toString()).isFalse();
+                assertThat(booking.path("scope").asText().split(" ")).doesNotContain("email");
+                JWTClaimsSet jwt = Jwt.verify(booking.path("jwt").asText(), policy.realm);
+                assertThat(jwt.getJSONObjectClaim("act").get("client_id")).isEqualTo(TestClients.BOOKING);
+                assertThat(jwt.getClaim("email")).as(jwt.toString()).isNull();
+                assertThat(jwt.getClaim("email_verified")).isNull();
+            }
+        } finally {
+            exchanges.setAttribute(TestClients.BACKEND, "allow.token.introspection.without.audience.check", "false");
+            exchanges.setAttribute(TestClients.BACKEND, JWT_ANSWER, "false");
+            exchanges.setAttribute(TestClients.BOOKING, AgentAttributes.REFRESH_ALLOWED, "false");
+        }
+    }
+
+    /** A delegated login of alice through the confidential backend; its answer for the token {@code hint} names. */
+    private JsonNode introspectAtBackend(String agent, String hint) {
+        OAuth.TokenResponse tokens = flow.redeemAtBackend(flow.delegatedBackendCode(agent, "openid"), flow.actorToken(agent));
+        assertThat(tokens.status()).as(tokens.toString()).isEqualTo(200);
+        String token = "refresh_token".equals(hint) ? tokens.body().path("refresh_token").asText() : tokens.accessToken();
+        assertThat(token).as("a %s for %s: %s", hint, agent, tokens).isNotBlank();
+        OAuth.TokenResponse answer = policy.realm.oauth().introspect(policy.realm.name(), token, hint, TestClients.BACKEND,
+                TestClients.BACKEND_SECRET, Map.of("Accept", "application/jwt"));
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        assertThat(answer.body().path("active").asBoolean()).as(answer.toString()).isTrue();
+        assertThat(answer.body().path("act").path("client_id").asText()).as(answer.toString()).isEqualTo(agent);
+        return answer.body();
     }
 
     private JsonNode introspectAsBookingApi(String token) {
