@@ -51,12 +51,22 @@ public final class JpaConsentStore implements ConsentStore {
 
     @Override
     public Optional<AgentConsent> find(RealmModel realm, UserModel user, String appUuid, String agentUuid) {
+        return counting(realm, user, appUuid, agentUuid).map(JpaConsentStore::toConsent);
+    }
+
+    /** Without reading the row's scopes. */
+    @Override
+    public boolean holds(RealmModel realm, UserModel user, String appUuid, String agentUuid) {
+        return counting(realm, user, appUuid, agentUuid).isPresent();
+    }
+
+    private Optional<AgentConsentEntity> counting(RealmModel realm, UserModel user, String appUuid, String agentUuid) {
         Optional<Long> stamp = new ConsentMirror(session, realm).stamp(user.getId(), agentUuid);
         return em.createNamedQuery(AgentConsentEntity.ONE, AgentConsentEntity.class)
                 .setParameter("realm", realm.getId()).setParameter("user", user.getId())
                 .setParameter("app", appUuid).setParameter("agent", agentUuid)
                 // a list, not Hibernate's scrolling stream: at most one row, read on every delegated request
-                .getResultList().stream().filter(row -> isBound(row, stamp)).findFirst().map(JpaConsentStore::toConsent);
+                .getResultList().stream().filter(row -> isBound(row, stamp)).findFirst();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.actorbound.keycloak.core;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +17,12 @@ import org.keycloak.models.UserModel;
  * Turns a reference (client_id, client UUID or service-account user id) into an {@link Agent}, and only when
  * the client is, right now, an enabled confidential client marked as an agent, with a service account that holds
  * {@code ai-agent} and with <em>Full scope allowed</em> off (Keycloak's default is on, which would let the agent use
- * every role of the user). Every caller re-resolves on every request, so disabling an agent takes effect at once.
+ * every role of the user). Every request resolves again, so disabling an agent takes effect at once; within one
+ * request an agent found by client_id is looked up once (introspection and liveness both walk the same chain).
  */
 public final class AgentResolver {
+
+    private static final String RESOLVED_ATTRIBUTE = AgentResolver.class.getName() + ".resolved";
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -82,7 +86,22 @@ public final class AgentResolver {
     }
 
     public Optional<Agent> byClientId(String clientId) {
-        return asAgent(clientId == null ? null : realm.getClientByClientId(clientId));
+        if (clientId == null) {
+            return Optional.empty();
+        }
+        return resolvedInThisRequest().computeIfAbsent(realm.getId() + "/" + clientId,
+                key -> asAgent(realm.getClientByClientId(clientId)));
+    }
+
+    /** Lives as long as the request's session; nothing in a request changes an agent after resolving it. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Optional<Agent>> resolvedInThisRequest() {
+        Map<String, Optional<Agent>> resolved = session.getAttribute(RESOLVED_ATTRIBUTE, Map.class);
+        if (resolved == null) {
+            resolved = new HashMap<>();
+            session.setAttribute(RESOLVED_ATTRIBUTE, resolved);
+        }
+        return resolved;
     }
 
     /**

@@ -22,6 +22,11 @@ public interface ConsentStore extends Provider {
 
     Optional<AgentConsent> find(RealmModel realm, UserModel user, String appUuid, String agentUuid);
 
+    /** Whether the consent exists, for checks that need no more (every introspection of a delegated token asks). */
+    default boolean holds(RealmModel realm, UserModel user, String appUuid, String agentUuid) {
+        return find(realm, user, appUuid, agentUuid).isPresent();
+    }
+
     void grant(RealmModel realm, UserModel user, String appUuid, String agentUuid, Set<String> scopes);
 
     /** Returns whether a consent was there to revoke. */

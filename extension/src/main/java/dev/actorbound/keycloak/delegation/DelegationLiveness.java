@@ -88,6 +88,6 @@ public final class DelegationLiveness {
     private boolean consented(UserModel user, JsonWebToken token, Agent root) {
         Object origin = token.getOtherClaims().getOrDefault(Delegation.ORIGIN_CLAIM, token.getIssuedFor());
         ClientModel app = origin instanceof String clientId ? realm.getClientByClientId(clientId) : null;
-        return app != null && ConsentStore.of(session).find(realm, user, app.getId(), root.clientUuid()).isPresent();
+        return app != null && ConsentStore.of(session).holds(realm, user, app.getId(), root.clientUuid());
     }
 }
