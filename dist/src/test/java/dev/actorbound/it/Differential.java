@@ -91,7 +91,7 @@ final class Differential {
     /** Keys whose values differ between any two runs: only their type is compared. */
     private static final Set<String> VOLATILE = Set.of("exp", "iat", "nbf", "auth_time", "at_hash", "c_hash", "s_hash",
             "kid", "sid", "session_state", "code", "time", "id", "createdTimestamp", "sessionId", "code_id",
-            "token_id", "refresh_token_id", "jti", "user_code", "device_code", "request_uri", "x5t", "x5t#S256",
+            "token_id", "refresh_token_id", "jti", "user_code", "device_code", "auth_req_id", "request_uri", "x5t", "x5t#S256",
             "secret", "ipAddress", "updated_session_state", "nonce_value", "signature", "userId", "containerId",
             "notBefore", "created_at", "last_refresh", "started", "lastAccess", "start", "parentId", "n", "x5c", "x", "y",
             "public_key", "publicKey", "certificate", "client.secret.creation.time", "tab_id", "client_data");

@@ -20,7 +20,8 @@ import com.nimbusds.jose.jwk.RSAKey;
  * <li>{@code other} (client secret, introspects), {@code light} (lightweight access tokens, password grant);</li>
  * <li>{@code exchanger} (standard token exchange V2, may ask for {@code target-api}), {@code target-api};</li>
  * <li>{@code jwt-secret} (client_secret_jwt) and {@code jwt-key} (private_key_jwt, signed request objects, PAR);</li>
- * <li>{@code dpop} (public, DPoP-bound tokens), {@code par-required}, {@code device} (device grant);</li>
+ * <li>{@code dpop} (public, DPoP-bound tokens), {@code par-required}, {@code device} (device grant), {@code ciba}
+ *     (client secret, CIBA in poll mode, a second between polls);</li>
  * <li>{@code strict} (private_key_jwt, client role {@code oauth21}: the target of the OAuth 2.1 client policy, which
  *     {@link #applyClientPolicy} sets after the import).</li>
  * </ul>
@@ -42,6 +43,7 @@ final class DifferentialRealm {
     static final String EXCHANGER_SECRET = "exchanger-secret";
     static final String TARGET_SECRET = "target-secret";
     static final String PAR_SECRET = "par-secret";
+    static final String CIBA_SECRET = "ciba-secret";
     /** HS256 needs at least 256 bits of key. */
     static final String JWT_SECRET = "jwt-secret-0123456789-0123456789-0123456789";
 
@@ -65,6 +67,9 @@ final class DifferentialRealm {
         realm.put("enabled", true);
         realm.put("eventsEnabled", true);
         realm.put("adminEventsEnabled", true);
+        // CIBA in poll mode; polls a second apart, so that a scenario need not wait Keycloak's default five
+        realm.put("attributes", Map.of("cibaBackchannelTokenDeliveryMode", "poll", "cibaExpiresIn", "120",
+                "cibaInterval", "1", "cibaAuthRequestedUserHint", "login_hint"));
         realm.put("roles", Map.of(
                 "realm", List.of(Map.of("name", "reader"), Map.of("name", "writer")),
                 "client", Map.of("target-api", List.of(Map.of("name", "read")), "strict", List.of(Map.of("name", "oauth21")))));
@@ -92,6 +97,8 @@ final class DifferentialRealm {
                 client("dpop", true, null, Map.of("dpop.bound.access.tokens", "true")),
                 client("par-required", false, PAR_SECRET, Map.of("require.pushed.authorization.requests", "true")),
                 with(client("device", true, null, Map.of("oauth2.device.authorization.grant.enabled", "true")),
+                        Map.of("standardFlowEnabled", false)),
+                with(client("ciba", false, CIBA_SECRET, Map.of("oidc.ciba.grant.enabled", "true")),
                         Map.of("standardFlowEnabled", false)),
                 with(client("strict", false, null, Map.of("use.jwks.string", "true", "jwks.string", jwks,
                         "token.endpoint.auth.signing.alg", "RS256")), Map.of("clientAuthenticatorType", "client-jwt",

@@ -73,7 +73,7 @@ final class KeycloakProcess implements AutoCloseable {
                 : List.of("start-dev", "--db=" + property("it.db", "dev-mem"), "--health-enabled=true",
                         "--features=declarative-ui"));
         arguments.addAll(List.of("--http-port=" + http, "--http-management-port=" + management,
-                "--vault=file", "--vault-dir=" + vault));
+                "--vault=file", "--vault-dir=" + vault, cibaChannelOption()));
         return start(home, arguments, persistentDatabase() ? ProductionOptions.read() : Map.of(), http, management,
                 home.getParent().resolve("keycloak-it.log"));
     }
@@ -329,6 +329,15 @@ final class KeycloakProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** Where every server of the run sends CIBA authentication requests; a test listens there with {@link CibaChannel}. */
+    static final int CIBA_CHANNEL_PORT = freePort();
+
+    /** Keycloak's option for {@link #CIBA_CHANNEL_PORT}: without a channel, a CIBA request fails with a server error. */
+    static String cibaChannelOption() {
+        return "--spi-ciba-auth-channel--ciba-http-auth-channel--http-authentication-channel-uri=http://127.0.0.1:"
+                + CIBA_CHANNEL_PORT + CibaChannel.PATH;
     }
 
     static int freePort() {

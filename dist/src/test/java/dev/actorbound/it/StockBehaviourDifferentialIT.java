@@ -2,6 +2,8 @@ package dev.actorbound.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
@@ -443,7 +445,73 @@ class StockBehaviourDifferentialIT {
         });
     }
 
-    // ---- 11. logout ----
+    // ---- 11. CIBA (client-initiated backchannel authentication, poll mode) ----
+
+    /**
+     * A backchannel authentication request, what Keycloak asks the authentication device (a {@link CibaChannel}), the
+     * polls before and after the device approves or denies, and what the tokens then do. Its tokens pass through the
+     * jar's token post-processor and its refresh and introspection providers like any others.
+     */
+    @Test
+    void cibaGrantAnswersAlike() {
+        try (CibaChannel channel = CibaChannel.start()) {
+            TWIN.compare("ciba", side -> {
+                Run run = new Run(side);
+                String authUrl = side.endpoint(realm, "ext/ciba/auth");
+                Map<String, String> ciba = Map.of("Authorization", basic("ciba", DifferentialRealm.CIBA_SECRET));
+                run.record("unknown user", side.post(authUrl, Map.of("scope", "openid", "login_hint", "nobody"), ciba));
+                run.record("not a CIBA client", side.post(authUrl, Map.of("scope", "openid", "login_hint", DifferentialRealm.ALICE),
+                        Map.of("Authorization", basic("backend", DifferentialRealm.BACKEND_SECRET))));
+                run.record("unknown request", cibaPoll(side, "nothing"));
+
+                CibaOutcome approved = answeredCiba(run, side, channel, "SUCCEED");
+                OAuth.TokenResponse tokens = run.record("tokens", approved.answer());
+                run.record("same request again", cibaPoll(side, approved.authReqId()));
+                run.refresh("refresh", tokens.refreshToken(), "ciba", DifferentialRealm.CIBA_SECRET);
+                run.introspect("introspect", tokens.accessToken(), null, "ciba", DifferentialRealm.CIBA_SECRET);
+                run.introspect("introspect refresh token", tokens.refreshToken(), "refresh_token", "ciba", DifferentialRealm.CIBA_SECRET);
+
+                run.record("denied", answeredCiba(run, side, channel, "UNAUTHORIZED").answer());
+                return run.withEvents();
+            });
+        }
+    }
+
+    /**
+     * Starts a CIBA request for alice, records what the device was asked, polls once while it is pending, lets the
+     * device answer {@code status} at Keycloak's callback, waits out the realm's poll interval and polls again.
+     */
+    private static CibaOutcome answeredCiba(Run run, StockTwin.Side side, CibaChannel channel, String status) {
+        OAuth.TokenResponse started = run.record("authentication request " + status, side.post(side.endpoint(realm, "ext/ciba/auth"),
+                Map.of("scope", "openid", "login_hint", DifferentialRealm.ALICE, "binding_message", "diff"),
+                Map.of("Authorization", basic("ciba", DifferentialRealm.CIBA_SECRET))));
+        CibaChannel.Request request = channel.next();
+        run.seen.json("device asked " + status, request.body());
+        String authReqId = started.body().path("auth_req_id").asText("nothing");
+        run.record("pending " + status, cibaPoll(side, authReqId));
+        run.record("device answers " + status, side.send(HttpRequest.newBuilder(
+                        URI.create(side.endpoint(realm, "ext/ciba/auth/callback")))
+                .header("Authorization", "Bearer " + request.bearer()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"status\":\"" + status + "\"}"))));
+        try {
+            Thread.sleep(1_100); // the realm's poll interval is a second
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return new CibaOutcome(authReqId, cibaPoll(side, authReqId));
+    }
+
+    /** A CIBA request's id and the poll after the device answered. */
+    private record CibaOutcome(String authReqId, OAuth.TokenResponse answer) {
+    }
+
+    private static OAuth.TokenResponse cibaPoll(StockTwin.Side side, String authReqId) {
+        return side.post(side.endpoint(realm, "token"), Map.of("grant_type", "urn:openid:params:grant-type:ciba",
+                "auth_req_id", authReqId), Map.of("Authorization", basic("ciba", DifferentialRealm.CIBA_SECRET)));
+    }
+
+    // ---- 12. logout ----
 
     /**
      * RP-initiated logout with a refresh token (OIDC RP-Initiated Logout, Keycloak's POST form), by the owner, another

@@ -159,7 +159,7 @@ final class StockTwin implements BeforeAllCallback, ExtensionContext.Store.Close
         // the shared server's H2 options (KeycloakProcess.start()), on the run's PostgreSQL where there is one
         List<String> arguments = new ArrayList<>(List.of("start-dev", "--health-enabled=true",
                 "--features=declarative-ui", "--http-port=" + http, "--http-management-port=" + management,
-                "--vault=file", "--vault-dir=" + home.resolve("vault")));
+                "--vault=file", "--vault-dir=" + home.resolve("vault"), KeycloakProcess.cibaChannelOption()));
         if (PostgresDatabase.available()) {
             String schema = PostgresDatabase.createSchema(name.replace('-', '_'));
             synchronized (own) {
