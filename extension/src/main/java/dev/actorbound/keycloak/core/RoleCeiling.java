@@ -69,7 +69,7 @@ public record RoleCeiling(Set<String> realmRoles, Map<String, Set<String>> clien
         return new RoleCeiling(realm, clients);
     }
 
-    /** Anything but the shape {@link #toClaim()} writes reads as no roles at all. */
+    /** Reads the shape {@link #toClaim()} writes; whatever is not of that shape counts as no role. */
     static RoleCeiling fromClaim(Object claim) {
         if (!(claim instanceof Map<?, ?> map)) {
             return new RoleCeiling(Set.of(), Map.of());
