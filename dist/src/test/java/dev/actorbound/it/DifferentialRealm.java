@@ -16,7 +16,8 @@ import com.nimbusds.jose.jwk.RSAKey;
  * <li>user {@code alice} / {@code alice-password}: realm roles {@code reader}, {@code writer}, client role
  *     {@code target-api / read};</li>
  * <li>{@code spa} (public, any PKCE method) and {@code spa-s256} (public, S256 required);</li>
- * <li>{@code backend} (client secret, code + password grant, its tokens name {@code exchanger} in {@code aud});</li>
+ * <li>{@code backend} (client secret, code + password grant, its tokens name {@code exchanger} in {@code aud}, its
+ *     redirect URIs are its post-logout redirects too);</li>
  * <li>{@code other} (client secret, introspects), {@code light} (lightweight access tokens, password grant);</li>
  * <li>{@code exchanger} (standard token exchange V2, may ask for {@code target-api}), {@code target-api};</li>
  * <li>{@code jwt-secret} (client_secret_jwt) and {@code jwt-key} (private_key_jwt, signed request objects, PAR);</li>
@@ -81,7 +82,7 @@ final class DifferentialRealm {
         realm.put("clients", List.of(
                 client("spa", true, null, Map.of()),
                 client("spa-s256", true, null, Map.of("pkce.code.challenge.method", "S256")),
-                with(client("backend", false, BACKEND_SECRET, Map.of()), Map.of("directAccessGrantsEnabled", true,
+                with(client("backend", false, BACKEND_SECRET, Map.of("post.logout.redirect.uris", "+")), Map.of("directAccessGrantsEnabled", true,
                         "protocolMappers", List.of(audience("exchanger")))),
                 with(client("other", false, OTHER_SECRET, Map.of()), Map.of("standardFlowEnabled", false)),
                 with(client("light", false, BACKEND_SECRET, Map.of("client.use.lightweight.access.token.enabled", "true")),

@@ -3,7 +3,10 @@ package dev.actorbound.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
@@ -551,6 +554,37 @@ class StockBehaviourDifferentialIT {
         });
     }
 
+    /**
+     * Browser (front-channel) logout: alice signs in through {@code backend} in a browser, then the browser goes to the
+     * end-session endpoint, first without an ID token (Keycloak asks her to confirm), then with the app's ID token and
+     * its registered post-logout redirect. What the browser sees, whether the session is gone for the tokens (refresh,
+     * introspection) and for the next authorization request, and the events.
+     */
+    @Test
+    void browserLogoutAnswersAlike() {
+        TWIN.compare("browser logout", side -> {
+            Run run = new Run(side);
+            HttpLogin browser = new HttpLogin(REDIRECT);
+            String authorize = side.oauth().authorizeUrl(realm, "backend", REDIRECT, "openid", "st", Map.of());
+            HttpLogin.Outcome login = browser.authorize(authorize, DifferentialRealm.ALICE, DifferentialRealm.ALICE_PASSWORD, null);
+            run.seen.callback("login", login.callback(), login.status(), login.page());
+            OAuth.TokenResponse tokens = run.redeem("redeem", login.code(), "backend", DifferentialRealm.BACKEND_SECRET, Map.of());
+            String logout = side.endpoint(realm, "logout") + "?post_logout_redirect_uri="
+                    + URLEncoder.encode(REDIRECT, StandardCharsets.UTF_8);
+
+            run.browser("without an ID token", browser.get(logout + "&client_id=backend&state=s1"));
+            run.browser("with a foreign redirect", browser.get(side.endpoint(realm, "logout") + "?id_token_hint="
+                    + tokens.body().path("id_token").asText() + "&post_logout_redirect_uri="
+                    + URLEncoder.encode("https://elsewhere.example/", StandardCharsets.UTF_8)));
+            run.browser("with the ID token", browser.get(logout + "&state=s2&id_token_hint=" + tokens.body().path("id_token").asText()));
+
+            run.refresh("refresh after browser logout", tokens.refreshToken(), "backend", DifferentialRealm.BACKEND_SECRET);
+            run.introspect("introspect after browser logout", tokens.accessToken(), null, "backend", DifferentialRealm.BACKEND_SECRET);
+            run.browser("authorize again", browser.get(authorize));
+            return run.withEvents();
+        });
+    }
+
     private static String sessionId(String token) {
         try {
             return JWTParser.parse(token).getJWTClaimsSet().getStringClaim("sid");
@@ -575,6 +609,15 @@ class StockBehaviourDifferentialIT {
         OAuth.TokenResponse record(String step, OAuth.TokenResponse response) {
             seen.http(step, response);
             return response;
+        }
+
+        /** What a browser sees: a redirect by its status and {@code Location}, a page by its title and message. */
+        void browser(String step, HttpResponse<String> response) {
+            if (response.statusCode() / 100 == 3) {
+                seen.http(step, response.statusCode(), response.headers(), null);
+            } else {
+                seen.callback(step, Map.of(), response.statusCode(), response.body());
+            }
         }
 
         /** Logs alice in through {@code clientId}; records the callback and returns its code (null when none). */
