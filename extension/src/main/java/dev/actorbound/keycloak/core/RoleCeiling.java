@@ -35,7 +35,7 @@ public record RoleCeiling(Set<String> realmRoles, Map<String, Set<String>> clien
 
     /** What {@code token} carries, read from where a token of its kind carries it. */
     public static RoleCeiling of(KeycloakSession session, AccessToken token) {
-        return isLightweight(session, token) ? fromClaim(token.getOtherClaims().get(CLAIM)) : ofClaims(token);
+        return isLightweight(session, token) ? fromClaim(token.getOtherClaims().get(CLAIM)) : ofFullToken(token);
     }
 
     /** What {@code roles} would be as the content of a token. */
@@ -58,7 +58,8 @@ public record RoleCeiling(Set<String> realmRoles, Map<String, Set<String>> clien
                 session.getProvider(TokenContextEncoderProvider.class).getTokenContextFromTokenId(token.getId()).getTokenType());
     }
 
-    private static RoleCeiling ofClaims(AccessToken token) {
+    /** What a token that is not lightweight carries: Keycloak's own role claims. */
+    public static RoleCeiling ofFullToken(AccessToken token) {
         Set<String> realm = token.getRealmAccess() == null || token.getRealmAccess().getRoles() == null
                 ? Set.of() : token.getRealmAccess().getRoles();
         Map<String, Set<String>> clients = new HashMap<>();

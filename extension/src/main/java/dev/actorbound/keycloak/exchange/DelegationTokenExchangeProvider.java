@@ -63,6 +63,8 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
     private final ActorboundOptions options;
     private GrantRefusal failure;
     private AccessToken subject;
+    /** What the subject token carries: a ceiling for this hop (and what the policy is asked about). */
+    private RoleCeiling subjectRoles;
     private HandOff handOff;
     private Agent requester;
     private Set<String> grantedScopes = Set.of();
@@ -92,6 +94,7 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
                 .orElseThrow(() -> failure.refuse(OAuthErrorException.INVALID_GRANT, Errors.INVALID_TOKEN,
                         "subject_token is not a valid, active access token of this realm"));
         subject = verified.token();
+        subjectRoles = RoleCeiling.of(session, subject);
         user = verified.user();
         event.user(verified.user()).detail(AuditDetails.ACTOR, requester.clientId())
                 .detail(AuditDetails.ACTOR_SUB, requester.serviceAccountId());
@@ -243,9 +246,8 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
             throw failure.refuse(OAuthErrorException.INVALID_REQUEST, ActorboundErrors.DELEGATION_CONTEXT_MISSING,
                     "the delegation could not be narrowed for this request; no token was issued");
         }
-        RoleCeiling input = RoleCeiling.of(session, subject);
         EffectiveGrant grant = new EffectiveGrant(
-                policy.keptRoles(DelegatedRoles.narrow(ctx.getRolesStream(), handOff.actors(), input::allows)), grantedScopes);
+                policy.keptRoles(DelegatedRoles.narrow(ctx.getRolesStream(), handOff.actors(), subjectRoles::allows)), grantedScopes);
         ResolvedRoles.prime(session, ctx, grant.roles());
         if (!targets.isEmpty()) {
             // Keycloak restricts the audience to these only for the audience parameter; a resource counts the same.
@@ -267,7 +269,7 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
         return TokenPolicy.ask(session, realm, () -> new PolicyQuestion(PolicyStep.TOKEN_EXCHANGE, user, requester,
                 handOff.originClientId(), handOff.chain().clientIds(), audience,
                 DelegatedRoles.narrow(ResolvedRoles.ofClientSession(session, user, client, scope).stream(), handOff.actors(),
-                        RoleCeiling.of(session, subject)::allows),
+                        subjectRoles::allows),
                 candidates, requested), failure, event);
     }
 

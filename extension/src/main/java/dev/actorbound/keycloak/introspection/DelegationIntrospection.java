@@ -106,27 +106,23 @@ final class DelegationIntrospection {
      * A refresh token carries no roles, so its answer names none.
      */
     private static void narrowToToken(AccessToken answer, AccessToken token) {
+        RoleCeiling carried = RoleCeiling.ofFullToken(token);
         if (answer.getRealmAccess() != null && answer.getRealmAccess().getRoles() != null) {
-            Set<String> carried = roles(token.getRealmAccess());
-            answer.getRealmAccess().getRoles().removeIf(role -> !carried.contains(role));
+            answer.getRealmAccess().getRoles().removeIf(role -> !carried.realmRoles().contains(role));
         }
         if (answer.getResourceAccess() != null) {
             answer.getResourceAccess().forEach((clientId, access) -> {
-                Set<String> carried = roles(token.getResourceAccess() == null ? null : token.getResourceAccess().get(clientId));
+                Set<String> ofClient = carried.clientRoles().getOrDefault(clientId, Set.of());
                 if (access.getRoles() != null) {
-                    access.getRoles().removeIf(role -> !carried.contains(role));
+                    access.getRoles().removeIf(role -> !ofClient.contains(role));
                 }
             });
             answer.getResourceAccess().values().removeIf(access -> access.getRoles() == null || access.getRoles().isEmpty());
         }
         if (answer.getAudience() != null) {
-            Set<String> carried = token.getAudience() == null ? Set.of() : Set.of(token.getAudience());
-            answer.audience(Arrays.stream(answer.getAudience()).filter(carried::contains).toArray(String[]::new));
+            Set<String> audience = token.getAudience() == null ? Set.of() : Set.of(token.getAudience());
+            answer.audience(Arrays.stream(answer.getAudience()).filter(audience::contains).toArray(String[]::new));
         }
-    }
-
-    private static Set<String> roles(AccessToken.Access access) {
-        return access == null || access.getRoles() == null ? Set.of() : access.getRoles();
     }
 
     private static void actorDetails(EventBuilder event, ActorChain chain) {
