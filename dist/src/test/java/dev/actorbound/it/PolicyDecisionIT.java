@@ -441,6 +441,47 @@ class PolicyDecisionIT {
     }
 
     /**
+     * Userinfo rebuilds its claims like introspection does (the same roles for the mappers), so it is the other place
+     * a lightweight token's roles could show. Keycloak 26.7 refuses lightweight tokens there, delegated or not: the
+     * path is closed before our code. Set up so that it would matter (the planner may use writer, which the policy
+     * keeps from bob; a mapper puts roles into userinfo), so that a Keycloak that opens it makes this test fail.
+     */
+    @Test
+    void userinfoRefusesALightweightDelegatedTokenSoNoDroppedRoleShowsThere() throws Exception {
+        Admin admin = policy.realm.admin();
+        String name = policy.realm.name();
+        String plannerScope = "/realms/" + name + "/clients/" + admin.clientUuid(name, TestClients.PLANNER) + "/scope-mappings/realm";
+        List<Object> writer = List.of(admin.get("/realms/" + name + "/roles/writer").expectOk("writer").body());
+        admin.post(plannerScope, writer).expectOk("map writer to the planner");
+        admin.post("/realms/" + name + "/clients/" + admin.clientUuid(name, TestClients.APP) + "/protocol-mappers/models",
+                Map.of("name", "roles-in-userinfo", "protocol", "openid-connect", "protocolMapper", "oidc-usermodel-realm-role-mapper",
+                        "config", Map.of("claim.name", "user_roles", "multivalued", "true", "userinfo.token.claim", "true",
+                                "access.token.claim", "false", "id.token.claim", "false", "jsonType.label", "String")))
+                .expectOk("roles mapper for userinfo");
+        exchanges.setAttribute(TestClients.APP, "client.use.lightweight.access.token.enabled", "true");
+        try {
+            HttpLogin bob = new HttpLogin(TestRealm.REDIRECT_URI);
+            OAuth.Pkce pkce = OAuth.Pkce.s256();
+            HttpLogin.Outcome accepted = bob.answer(policy.bobsConsentPage(bob, pkce, TestClients.PLANNER), "accept");
+            OAuth.TokenResponse response = flow.redeem(new Delegations.Code(accepted.code(), pkce), flow.actorToken(TestClients.PLANNER));
+            assertThat(response.status()).as(response.toString()).isEqualTo(200);
+            assertThat(Exchanges.words(policy.newestEvent("CODE_TO_TOKEN").path("details")
+                    .path(AuditDetails.POLICY_DROPPED_ROLES).asText())).containsExactly("writer");
+
+            OAuth.UserInfo answer = policy.realm.oauth().userInfo(name, response.accessToken());
+
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(401);
+            assertThat(answer.headers().firstValue("WWW-Authenticate").orElse("")).contains("error=\"invalid_token\"",
+                    "Lightweight access token not allowed for userinfo endpoint");
+            assertThat(answer.body().has("user_roles")).isFalse();
+        } finally {
+            exchanges.setAttribute(TestClients.APP, "client.use.lightweight.access.token.enabled", "false");
+            exchanges.removeMapper(TestClients.APP, "roles-in-userinfo");
+            admin.delete(plannerScope, writer).expectOk("unmap writer from the planner");
+        }
+    }
+
+    /**
      * A plain lightweight token names no roles, so a delegation exchanged from it carries none; a mapper that writes
      * our roles claim into it changes nothing (the claim is only ever ours).
      */
