@@ -163,6 +163,27 @@ class DelegationBenchmarkIT {
     }
 
     /**
+     * The twin above is a token from the code flow, whose client session Keycloak keeps. A token from an exchange has
+     * none: Keycloak builds a transient user and client session for it at every introspection (and looks the client
+     * session up in the database first), its own standard-exchange tokens included. Here both sides pay that: a
+     * standard-exchange token issued to booking-agent, and a delegated token from the first hop to the same agent.
+     */
+    @Test
+    void introspectionOfExchangedTokens() {
+        Supplier<String> plain = Load.fresh(ex::plainToken);
+        Supplier<String> standard = Load.fresh(() -> exchanged(TestClients.BOOKING, plain.get(), null));
+        Supplier<String> bookingActor = Load.fresh(() -> ex.ownToken(TestClients.BOOKING));
+        Supplier<String> delegated = Load.fresh(() -> exchanged(TestClients.BOOKING, ex.codeFlowToken(TestClients.PLANNER),
+                bookingActor.get()));
+        assertThat(active(standard.get())).as("standard-exchange token active at booking-api").isTrue();
+        assertThat(active(delegated.get())).as("delegated token active at booking-api").isTrue();
+        compare("introspection of an exchanged token", "standard-exchange token",
+                n -> repeat(n, () -> active(standard.get())),
+                "delegated token, first hop",
+                n -> repeat(n, () -> active(delegated.get())));
+    }
+
+    /**
      * A user with {@link #ROLES} realm roles and agents scope-mapped to a tenth of them, each side in the same realm
      * of its own: the intersection runs over every role, so its cost must not grow faster than Keycloak's own work.
      */
