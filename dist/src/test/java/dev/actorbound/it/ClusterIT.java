@@ -117,6 +117,37 @@ class ClusterIT {
         assertThat(onNode2.isActive(issued)).as("introspection on node 2").isFalse();
     }
 
+    /**
+     * Node 2 remembers what counted for (alice, agent) once it has checked it; revoking one app's consent on node 1
+     * must end that app's tokens on node 2 at once and leave the other app's, checked under the same entry, alive.
+     */
+    @Test
+    void oneAppsConsentRevokedOnNode1EndsOnlyThatAppsTokensOnNode2ThoughNode2HadJustCheckedBoth() {
+        realm.addAgent(TestClients.PAYMENT, TestClients.PAYMENT_SECRET, "Payment Agent", null, "reader");
+        realm.admin().updateClient(realm.name(), TestClients.BACKEND, c -> c.with("attributes")
+                .put("allow.token.introspection.without.audience.check", "true"));
+        Delegations flow1 = new Delegations(realm);
+        TestRealm onNode2 = realm.seenFrom(node2);
+        Delegations flow2 = new Delegations(onNode2);
+        String viaApp = redeemed(flow2, flow1.delegatedCode(TestClients.PAYMENT), TestClients.PAYMENT);
+        OAuth.TokenResponse backend = flow2.redeemAtBackend(flow1.delegatedBackendCode(TestClients.PAYMENT, "openid"),
+                flow2.actorToken(TestClients.PAYMENT));
+        assertThat(backend.status()).as(backend.toString()).isEqualTo(200);
+        String viaBackend = backend.accessToken();
+        assertThat(onNode2.isActive(viaApp)).as("node 2 checked the app's consent").isTrue();
+        assertThat(activeAtBackend(onNode2, viaBackend)).as("node 2 checked the backend's consent").isTrue();
+
+        MyAgentsSession.open(realm, TestRealm.ALICE).revoke(TestClients.APP, TestClients.PAYMENT);
+
+        assertThat(onNode2.isActive(viaApp)).as("the app's consent, revoked on node 1").isFalse();
+        assertThat(activeAtBackend(onNode2, viaBackend)).as("the backend's consent, kept").isTrue();
+    }
+
+    private static boolean activeAtBackend(TestRealm on, String token) {
+        return on.oauth().introspect(on.name(), token, TestClients.BACKEND, TestClients.BACKEND_SECRET)
+                .path("active").asBoolean();
+    }
+
     /** Redeems on node 2 a code node 1 issued, and verifies the token independently. */
     private static String redeemed(Delegations flow2, Delegations.Code code, String agent) {
         OAuth.TokenResponse response = flow2.redeem(code, flow2.actorToken(agent));

@@ -136,6 +136,39 @@ class ConsentLifecycleIT {
                 .doesNotContain(TestRealm.consent(TestClients.APP, TestClients.PLANNER));
     }
 
+    /**
+     * A server remembers what counted under the agent's mirror stamp instead of reading the table on every request:
+     * each change to one app's consent must therefore be seen at once although the server had just checked the other
+     * app's consent to the same agent (the same remembered entry).
+     */
+    @Test
+    void consentsOfTwoAppsToOneAgentChangeAtOnceThoughTheServerHadJustCheckedThem() {
+        // the backend asks about its own tokens: they carry no resource server in their audience
+        realm.admin().updateClient(realm.name(), TestClients.BACKEND, c -> c.with("attributes")
+                .put("allow.token.introspection.without.audience.check", "true"));
+        String viaApp = delegatedToken(TestClients.PLANNER);
+        assertThat(realm.isActive(viaApp)).as("the app's consent, just checked").isTrue();
+
+        OAuth.TokenResponse backend = flow.redeemAtBackend(flow.delegatedBackendCode(TestClients.PLANNER, "openid"),
+                flow.actorToken(TestClients.PLANNER));
+        assertThat(backend.status()).as("the backend's consent, given after that check: %s", backend).isEqualTo(200);
+        String viaBackend = backend.accessToken();
+        assertThat(activeAtBackend(viaBackend)).isTrue();
+        assertThat(realm.isActive(viaApp)).as("the app's consent still counts").isTrue();
+
+        MyAgentsSession.open(realm, TestRealm.ALICE).revoke(TestClients.APP, TestClients.PLANNER);
+
+        assertThat(realm.isActive(viaApp)).as("the app's consent, revoked").isFalse();
+        assertThat(activeAtBackend(viaBackend)).as("the backend's consent, kept").isTrue();
+        assertThat(realm.storedConsents(TestRealm.ALICE)).contains(TestRealm.consent(TestClients.BACKEND, TestClients.PLANNER))
+                .doesNotContain(TestRealm.consent(TestClients.APP, TestClients.PLANNER));
+    }
+
+    private static boolean activeAtBackend(String token) {
+        return realm.oauth().introspect(realm.name(), token, TestClients.BACKEND, TestClients.BACKEND_SECRET)
+                .path("active").asBoolean();
+    }
+
     @Test
     void promptNoneWithACoveringConsentGivesABoundCodeWithoutAPage() {
         flow.delegatedCode(TestClients.PLANNER);

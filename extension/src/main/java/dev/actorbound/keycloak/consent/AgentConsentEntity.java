@@ -14,13 +14,12 @@ import jakarta.persistence.Table;
  *
  * <p>{@code MIRROR_STAMP} is the last-updated time of the agent's stock consent (the mirror, see {@link ConsentMirror})
  * when the row was written: a row counts only while the mirror still has that time, so "Remove access" in the account
- * console revokes at once, and a mirror created again later does not bring old rows back.
+ * console revokes at once, and a mirror created again later does not bring old rows back. Whatever changes which rows
+ * count moves the mirror on, so the time also names one state of a user's rows for an agent ({@link CountingConsents}).
  */
 @Entity
 @Table(name = "ACTORBOUND_AGENT_CONSENT")
 @NamedQueries({
-        @NamedQuery(name = AgentConsentEntity.ONE, query = "select c from AgentConsentEntity c where c.realmId = :realm"
-                + " and c.userId = :user and c.appId = :app and c.agentId = :agent"),
         @NamedQuery(name = AgentConsentEntity.OF_USER, query = "select c from AgentConsentEntity c where c.realmId = :realm"
                 + " and c.userId = :user order by c.agentId, c.appId"),
         @NamedQuery(name = AgentConsentEntity.OF_USER_AND_AGENT, query = "select c from AgentConsentEntity c"
@@ -34,7 +33,6 @@ import jakarta.persistence.Table;
 })
 public class AgentConsentEntity {
 
-    static final String ONE = "actorboundConsent";
     static final String OF_USER = "actorboundConsentsOfUser";
     static final String OF_USER_AND_AGENT = "actorboundConsentsOfUserAndAgent";
     static final String NAMING_CLIENT = "actorboundConsentsNamingClient";

@@ -84,7 +84,7 @@ final class AttributeConsentMigration {
             return 0;
         }
         List<AgentConsent> counting = new UserAttributeConsentStore(session).list(realm, user);
-        JpaConsentStore table = new JpaConsentStore(session);
+        JpaConsentStore table = new JpaConsentStore(session, CountingConsents.none());
         // A row the table already holds is newer than any record: it was written by this store.
         List<AgentConsent> moving = counting.stream()
                 .filter(consent -> table.find(realm, user, consent.appUuid(), consent.agentUuid()).isEmpty()).toList();

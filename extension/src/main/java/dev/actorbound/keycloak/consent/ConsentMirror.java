@@ -36,23 +36,20 @@ final class ConsentMirror {
                 .map(UserConsentModel::getLastUpdatedDate);
     }
 
-    /** The mirror's stamp, creating the mirror first when there is none. Empty only when the store keeps no time. */
-    Optional<Long> ensure(String userId, ClientModel agent) {
+    /**
+     * Takes the lock on the user's consents ({@link #lockConsentsOf}) and returns the mirror's stamp as it stands under
+     * it: what a change to the user's consents for this agent starts from.
+     */
+    Optional<Long> lock(String userId, String agentUuid) {
         lockConsentsOf(userId);
-        Optional<Long> stamp = stamp(userId, agent.getId());
-        if (stamp.isPresent()) {
-            return stamp;
-        }
-        session.users().addConsent(realm, userId, new UserConsentModel(agent));
-        return stamp(userId, agent.getId());
+        return stamp(userId, agentUuid);
     }
 
     /**
      * Creates the mirror or updates it, and returns its new stamp, which no earlier state had. Empty when the store
-     * does not move the stamp on: the caller then removes the mirror (fail closed).
+     * does not move the stamp on: the caller then removes the mirror (fail closed). Under {@link #lock}.
      */
     Optional<Long> advance(String userId, ClientModel agent) {
-        lockConsentsOf(userId);
         UserConsentModel mirror = session.users().getConsentByClient(realm, userId, agent.getId());
         if (mirror == null) {
             session.users().addConsent(realm, userId, new UserConsentModel(agent));

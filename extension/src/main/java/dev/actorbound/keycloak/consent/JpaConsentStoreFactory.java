@@ -17,9 +17,12 @@ public final class JpaConsentStoreFactory implements ConsentStoreFactory, Enviro
 
     public static final String PROVIDER_ID = "jpa";
 
+    /** One per server: what counted under a mirror stamp, shared by every request's store. */
+    private final CountingConsents remembered = CountingConsents.perServer();
+
     @Override
     public ConsentStore create(KeycloakSession session) {
-        return new JpaConsentStore(session);
+        return new JpaConsentStore(session, remembered);
     }
 
     @Override

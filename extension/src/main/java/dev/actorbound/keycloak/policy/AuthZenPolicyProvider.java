@@ -1,5 +1,6 @@
 package dev.actorbound.keycloak.policy;
 
+import dev.actorbound.keycloak.core.ExpiringCache;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package dev.actorbound.keycloak.policy;
 
+import dev.actorbound.keycloak.core.ExpiringCache;
 import java.util.List;
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package dev.actorbound.keycloak.policy;
+package dev.actorbound.keycloak.core;
 
 import java.util.Map;
 import java.util.Optional;
@@ -7,10 +7,10 @@ import java.util.function.LongSupplier;
 
 /**
  * A small per-server map whose entries expire. Bounded: when full, expired entries go first, and if that is not
- * enough the whole map is emptied. Losing entries only costs a new question to the PDP; an unbounded map could be
- * grown without limit by requests that differ in one detail.
+ * enough the whole map is emptied. Only for what can be lost at any time (a PDP's answers, a database read): losing
+ * entries costs a new question; an unbounded map could be grown without limit by requests that differ in one detail.
  */
-final class ExpiringCache<V> {
+public final class ExpiringCache<V> {
 
     private record Entry<V>(V value, long expiresAt) {
     }
@@ -20,12 +20,12 @@ final class ExpiringCache<V> {
     private final LongSupplier clock;
 
     /** {@code clock} in milliseconds, e.g. {@code System::currentTimeMillis}. */
-    ExpiringCache(int maxEntries, LongSupplier clock) {
+    public ExpiringCache(int maxEntries, LongSupplier clock) {
         this.maxEntries = maxEntries;
         this.clock = clock;
     }
 
-    Optional<V> get(String key) {
+    public Optional<V> get(String key) {
         Entry<V> entry = entries.get(key);
         if (entry == null) {
             return Optional.empty();
@@ -37,7 +37,7 @@ final class ExpiringCache<V> {
         return Optional.of(entry.value());
     }
 
-    void put(String key, V value, long ttlMillis) {
+    public void put(String key, V value, long ttlMillis) {
         if (ttlMillis <= 0 || maxEntries <= 0) {
             return;
         }
@@ -51,7 +51,7 @@ final class ExpiringCache<V> {
         entries.put(key, new Entry<>(value, now + ttlMillis));
     }
 
-    int size() {
+    public int size() {
         return entries.size();
     }
 }

@@ -1,4 +1,4 @@
-package dev.actorbound.keycloak.policy;
+package dev.actorbound.keycloak.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
