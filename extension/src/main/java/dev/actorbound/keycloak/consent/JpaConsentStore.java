@@ -81,7 +81,8 @@ public final class JpaConsentStore implements ConsentStore {
 
     private CountingConsents.Bound read(RealmModel realm, String userId, String agentUuid, long stamp) {
         Map<String, AgentConsent> byApp = new HashMap<>();
-        rowsOf(realm, userId, agentUuid).stream().filter(row -> row.getMirrorStamp() == stamp)
+        Optional<Long> under = Optional.of(stamp);
+        rowsOf(realm, userId, agentUuid).stream().filter(row -> isBound(row, under))
                 .forEach(row -> byApp.put(row.getAppId(), toConsent(row)));
         CountingConsents.Bound bound = new CountingConsents.Bound(stamp, byApp);
         if (!changed) {
