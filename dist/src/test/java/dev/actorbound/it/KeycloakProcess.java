@@ -55,8 +55,29 @@ final class KeycloakProcess implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
+    private static KeycloakProcess shared;
+
+    /**
+     * The one shared server of this test JVM, started on first use by either test engine (Jupiter's ITs, jqwik's
+     * properties) and closed when the launcher session ends ({@link SharedKeycloak}), or at the latest by the JVM's
+     * shutdown hook.
+     */
+    static synchronized KeycloakProcess shared() {
+        if (shared == null) {
+            shared = start();
+        }
+        return shared;
+    }
+
+    static synchronized void closeShared() {
+        if (shared != null) {
+            shared.close();
+            shared = null;
+        }
+    }
+
     /** The shared server, from the unpacked distribution, on the database the run was given. */
-    static KeycloakProcess start() {
+    private static KeycloakProcess start() {
         Path home = distribution();
         int http = freePort();
         int management = freePort();

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * One real Keycloak (the unpacked distribution with our jar in {@code providers/}) per test JVM, shared by every IT
- * class annotated {@code @ExtendWith(KeycloakServer.class)}. The process lives in the root store, which closes it
- * when the whole run ends. {@code @BeforeAll} and test methods may take a {@code KeycloakServer} parameter.
+ * class annotated {@code @ExtendWith(KeycloakServer.class)} and by jqwik properties ({@link #shared()}); it is closed
+ * when the whole run ends ({@link SharedKeycloak}). {@code @BeforeAll} and test methods may take a {@code KeycloakServer} parameter.
  */
 public final class KeycloakServer implements BeforeAllCallback, ParameterResolver {
 
@@ -28,8 +28,12 @@ public final class KeycloakServer implements BeforeAllCallback, ParameterResolve
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        process = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                .getOrComputeIfAbsent(KeycloakProcess.class, key -> KeycloakProcess.start(), KeycloakProcess.class);
+        process = KeycloakProcess.shared();
+    }
+
+    /** The shared server, for a test outside Jupiter (a jqwik property). */
+    static KeycloakServer shared() {
+        return of(KeycloakProcess.shared());
     }
 
     @Override
