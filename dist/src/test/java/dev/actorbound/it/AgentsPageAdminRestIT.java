@@ -112,6 +112,13 @@ class AgentsPageAdminRestIT {
         return List.of(
                 Arguments.of(entry("ghost-agent"), "There is no client \"ghost-agent\" in this realm."),
                 Arguments.of(entry(""), "Enter the client ID of the agent."),
+                // PostgreSQL can neither store nor look up text holding NUL: a 400 that names the field, never a 500
+                Arguments.of(entry("planner-agent\u0000"), "Agent contains a NUL character (U+0000), which cannot be saved."),
+                Arguments.of(entry(TestClients.PLANNER, "allowedClients", TestClients.BACKEND + "\u0000"),
+                        "Apps allowed to request it contains a NUL character (U+0000), which cannot be saved."),
+                Arguments.of(entry(TestClients.PLANNER, "delegates", TestClients.BOOKING + "\u0000"),
+                        "Agents it may hand off to contains a NUL character (U+0000), which cannot be saved."),
+                Arguments.of(entry(TestClients.PLANNER, "note\u0000", "x"), "note\u0000 contains a NUL character (U+0000), which cannot be saved."),
                 Arguments.of(entry(TestClients.NOT_AN_AGENT), "The client \"not-an-agent\" is not an agent: it needs client "
                         + "authentication and service accounts turned on, and its service account needs the realm role ai-agent."),
                 Arguments.of(entry(TestClients.APP), "The client \"travel-planner\" is not an agent: it needs client "

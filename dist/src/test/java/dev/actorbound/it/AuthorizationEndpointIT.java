@@ -91,6 +91,15 @@ class AuthorizationEndpointIT {
         assertRedirectedError(request(Map.of("requested_actor", "no-such-agent")), "invalid_request", "unknown agent");
     }
 
+    /** PostgreSQL cannot compare text holding NUL; Keycloak blocks it in any query parameter before extensions run. */
+    @Test
+    void requestedActorWithANulCharacterIsBlockedByKeycloak() {
+        HttpLogin.Outcome outcome = request(Map.of("requested_actor", TestClients.PLANNER + "\u0000"));
+        assertThat(outcome.status()).as(outcome.toString()).isEqualTo(400);
+        assertThat(outcome.page()).contains("Blocking invalid query parameter value");
+        assertThat(outcome.callback()).doesNotContainKey("code");
+    }
+
     @Test
     void serviceAccountClientWithoutAgentRoleIsNotAnAgent() {
         assertRedirectedError(request(Map.of("requested_actor", TestClients.NOT_AN_AGENT)), "invalid_request", "unknown agent");

@@ -162,6 +162,29 @@ class ConsentStoreIT {
         }
     }
 
+    /** PostgreSQL can neither store nor look up text holding NUL: a 400 for the entry, never a 500. */
+    @Test
+    void anImportWithANulCharacterInANameOrScopeImportsNothing(TestRealm copy) {
+        String nul = "\u0000";
+        List<ObjectNode> entries = List.of(entry(TestRealm.ALICE + nul, TestClients.APP, TestClients.PLANNER),
+                entry(TestRealm.ALICE, TestClients.APP + nul, TestClients.PLANNER),
+                entry(TestRealm.ALICE, TestClients.APP, TestClients.PLANNER + nul),
+                entry(TestRealm.ALICE, TestClients.APP, TestClients.PLANNER));
+        ((ArrayNode) entries.get(3).path("scopes")).add("email" + nul);
+        for (ObjectNode entry : entries) {
+            ArrayNode body = Admin.JSON.createArrayNode();
+            body.add(entry(TestRealm.ALICE, TestClients.APP, TestClients.PLANNER));
+            body.add(entry);
+
+            Admin.Response refused = copy.admin().post(copy.consentsPath(), body);
+
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+            assertThat(refused.body().path("errorMessage").asText())
+                    .isEqualTo("Entry 1: a name or scope contains a NUL character (U+0000), which cannot be saved.");
+        }
+        assertThat(copy.exportedConsents()).as("all or nothing").isEmpty();
+    }
+
     @Test
     void exportNeedsTheRightToViewUsersAndImportToManageTheRealmAndItsUsers() {
         Admin viewer = realm.createAdmin("consent-viewer", "view-users");

@@ -355,6 +355,15 @@ class DelegationTokenExchangeIT {
                 "invalid_target", "requested audience");
     }
 
+    /** PostgreSQL refuses a query holding a NUL character; the audience still is just an unknown one, never a 500. */
+    @Test
+    void audienceWithANulCharacterIsRefused() {
+        ex.assertRefusedStartingWith(ex.exchange(BOOKING, ex.codeFlowToken(PLANNER), Map.of("audience", CALENDAR_API + "\u0000")),
+                "invalid_target", "requested audience");
+        ex.assertRefusedStartingWith(ex.exchange(BOOKING, ex.codeFlowToken(PLANNER),
+                Map.of("resource", "urn:client:" + CALENDAR_API + "\u0000")), "invalid_target", "requested");
+    }
+
     @Test
     void audienceTheAgentCannotReachIsRefused() {
         ex.assertRefusedStartingWith(ex.exchange(BOOKING, ex.codeFlowToken(PLANNER), Map.of("audience", CALENDAR_API)),

@@ -27,6 +27,9 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -45,7 +48,8 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
 
 /**
  * Random and malformed values for every parameter the extension reads, at the authorization endpoint, the token
- * endpoint (code, refresh, exchange), introspection, the my-agents page and the admin Agents page, as a jqwik property
+ * endpoint (code, refresh, exchange), introspection, the my-agents page, and the admin REST input the extension reads
+ * (the Agents page, the realm's PDP settings tab, the consent import), as a jqwik property
  * against the shared real Keycloak. Whatever arrives: never a 5xx, never a token or a code, never a stack trace or
  * token text in a response; and after the run no server error or sent token in the server log.
  *
@@ -73,6 +77,7 @@ class FuzzIT {
     private static String actorToken;
     private static String delegatedToken;
     private static String refreshToken;
+    private static String realmId;
     private static long logStart;
     private static final List<String> sentTokens = new ArrayList<>();
     private static final Map<String, Integer> answers = new ConcurrentHashMap<>();
@@ -89,6 +94,7 @@ class FuzzIT {
         delegatedToken = delegated.accessToken();
         refreshToken = delegated.refreshToken();
         sentTokens.addAll(List.of(actorToken, delegatedToken, refreshToken));
+        realmId = realm.admin().get("/realms/" + realm.name()).body().path("id").asText();
         logStart = Files.size(server.logFile());
     }
 
@@ -114,7 +120,8 @@ class FuzzIT {
 
     @Provide
     Arbitrary<Request> requests() {
-        return Arbitraries.oneOf(authorize(), redeemCode(), refresh(), exchange(), introspect(), myAgents(), agentsPage());
+        return Arbitraries.oneOf(authorize(), redeemCode(), refresh(), exchange(), introspect(), myAgents(), agentsPage(),
+                policyTab(), consentImport());
     }
 
     // ---- targets: each an arbitrary of one kind of request ----
@@ -201,6 +208,26 @@ class FuzzIT {
                 maybe("maxChainDepth", text()),
                 maybe("tokenLifespan", text()),
                 maybe("refreshAllowed", text()));
+    }
+
+    /** The realm's PDP settings tab; a URL that is drawn valid points at a closed loopback port. */
+    private Arbitrary<Request> policyTab() {
+        return request("policy-tab",
+                maybe("url", oneOf("http://127.0.0.1:9", "https://127.0.0.1:9/pdp")),
+                maybe("timeout-ms", oneOf("10", "500", "10000")),
+                maybe("user-attributes", text()),
+                maybe("credential", oneOf("${vault.pdp-token}", "${vault.}")),
+                maybe("cache-ttl-seconds", oneOf("0", "3600")));
+    }
+
+    /** One consent of the import, its names the realm's own or any text. */
+    private Arbitrary<Request> consentImport() {
+        return request("consent-import",
+                maybe("username", oneOf(TestRealm.ALICE)),
+                maybe("app", oneOf(APP)),
+                maybe("agent", oneOf(PLANNER, BOOKING)),
+                maybe("scopes", oneOf("openid", "openid email")),
+                maybe("grantedAt", oneOf("1700000000", "-1")));
     }
 
     // ---- how parameters are drawn ----
@@ -297,7 +324,10 @@ class FuzzIT {
                 case "introspect" -> send(post(realm.oauth().endpoint(realm.name(), "token/introspect"), parameters)
                         .header("Authorization", basic(CALENDAR_API)));
                 case "my-agents" -> myAgents();
-                case "agents-page" -> agentsPage();
+                case "agents-page" -> created(realm.admin().createPageComponent(realm.name(), AgentsPage.PROVIDER_ID,
+                        config()));
+                case "policy-tab" -> created(realm.admin().post("/realms/" + realm.name() + "/components", policyTab()));
+                case "consent-import" -> admin(realm.admin().post(realm.consentsPath(), consents()));
                 default -> throw new IllegalStateException(target);
             };
         }
@@ -311,10 +341,46 @@ class FuzzIT {
                     : post(page + "/revoke", form));
         }
 
-        private Sent agentsPage() {
+        /** Each drawn field as a one-value field of a component configuration. */
+        private Map<String, List<String>> config() {
             Map<String, List<String>> config = new LinkedHashMap<>();
             parameters.forEach((field, value) -> config.put(field, List.of(value)));
-            Admin.Response response = realm.admin().createPageComponent(realm.name(), AgentsPage.PROVIDER_ID, config);
+            return config;
+        }
+
+        private ObjectNode policyTab() {
+            ObjectNode component = Admin.JSON.createObjectNode().put("name", "actorbound-policy")
+                    .put("providerId", "actorbound-policy").put("providerType", "org.keycloak.services.ui.extend.UiTabProvider")
+                    .put("parentId", realmId);
+            component.set("config", Admin.JSON.valueToTree(config()));
+            return component;
+        }
+
+        private ArrayNode consents() {
+            ObjectNode entry = Admin.JSON.createObjectNode();
+            parameters.forEach((field, value) -> {
+                switch (field) {
+                    case "scopes" -> Arrays.stream(value.split(" ", -1)).forEach(entry.putArray("scopes")::add);
+                    case "grantedAt" -> entry.put("grantedAt", value);
+                    default -> entry.put(field, value);
+                }
+            });
+            return Admin.JSON.createArrayNode().add(entry);
+        }
+
+        /**
+         * A component the admin REST created is deleted again at once: a saved PDP tab would have every later delegation
+         * fail closed (503), which this run counts as a finding, and each request is to meet the realm as set up.
+         */
+        private static Sent created(Admin.Response response) {
+            if (response.status() == 201) {
+                realm.admin().delete("/realms/" + realm.name() + "/components/" + response.createdId(), null)
+                        .expectOk("delete the component the request created");
+            }
+            return admin(response);
+        }
+
+        private static Sent admin(Admin.Response response) {
             return new Sent(response.status(), String.valueOf(response.body()), null);
         }
 

@@ -126,6 +126,20 @@ class PolicySettingsTabIT {
         assertThat(pdpAttributes()).isEmpty();
     }
 
+    /** PostgreSQL cannot store text holding NUL: a 400 that names the field, never a 500, and no attribute written. */
+    @Test
+    void aValueWithANulCharacterIsRefusedWithAMessage() {
+        Map<String, List<String>> config = settings("url", "https://pdp.example.org");
+        config.put("user-attributes", List.of("department", "cost\u0000center"));
+
+        Admin.Response refused = save(realm.admin(), config);
+
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+        assertThat(refused.body().path("errorMessage").asText())
+                .isEqualTo("User attributes sent contains a NUL character (U+0000), which cannot be saved.");
+        assertThat(pdpAttributes()).isEmpty();
+    }
+
     @Test
     void onlyAnAdminWhoMayManageTheRealmCanSaveIt() {
         Admin viewer = realm.createAdmin("realm-viewer", "view-realm", "manage-clients");

@@ -2,6 +2,7 @@ package dev.actorbound.keycloak.admin;
 
 import java.util.List;
 
+import dev.actorbound.keycloak.core.StorableText;
 import dev.actorbound.keycloak.core.SupportedKeycloak;
 import org.keycloak.Config;
 import org.keycloak.component.ComponentModel;
@@ -44,6 +45,7 @@ public final class AgentsPageProviderFactory implements UiPageProviderFactory<Co
     @Override
     public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model)
             throws ComponentValidationException {
+        StorableText.requireStorable(model, FIELDS);
         new AgentEntryValidator(session, realm).validate(model, AgentEntry.from(model));
     }
 

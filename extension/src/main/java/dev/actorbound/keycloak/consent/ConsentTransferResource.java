@@ -4,6 +4,7 @@ import dev.actorbound.keycloak.core.Agent;
 import dev.actorbound.keycloak.core.AgentConsent;
 import dev.actorbound.keycloak.core.AgentResolver;
 import dev.actorbound.keycloak.core.ConsentStore;
+import dev.actorbound.keycloak.core.StorableText;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -85,6 +86,10 @@ public final class ConsentTransferResource {
                 || entry.scopes() == null || entry.scopes().size() > MAX_SCOPES
                 || entry.scopes().stream().anyMatch(scope -> scope == null || scope.isBlank())) {
             throw refused(where + "needs username, app, agent and a list of at most " + MAX_SCOPES + " scope names.");
+        }
+        if (!StorableText.storable(entry.username(), entry.app(), entry.agent())
+                || !StorableText.storable(entry.scopes().toArray(String[]::new))) {
+            throw refused(where + "a name or scope " + StorableText.REFUSED_TEXT + ".");
         }
         UserModel user = session.users().getUserByUsername(realm, entry.username());
         ClientModel app = realm.getClientByClientId(entry.app());

@@ -3,6 +3,7 @@ package dev.actorbound.keycloak.policy;
 import java.util.List;
 import java.util.Map;
 
+import dev.actorbound.keycloak.core.StorableText;
 import dev.actorbound.keycloak.core.SupportedKeycloak;
 import org.keycloak.Config;
 import org.keycloak.component.ComponentModel;
@@ -49,6 +50,7 @@ public final class PolicySettingsTabFactory implements UiTabProviderFactory<Comp
     @Override
     public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model)
             throws ComponentValidationException {
+        StorableText.requireStorable(model, FIELDS);
         String url = model.get(URL);
         if (url != null && !url.isBlank() && PdpSettings.urlProblem(url.trim()) != null) {
             throw new ComponentValidationException(PROVIDER_ID + "-invalid-url");
