@@ -18,7 +18,6 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.utils.RoleUtils;
 import org.keycloak.representations.AccessToken;
 
 /**
@@ -48,12 +47,7 @@ public final class IssuedDelegation {
             }
             actors.add(live.get());
         }
-        Set<RoleModel> base = actors.stream().anyMatch(actor -> actor.getId().equals(client.getId()))
-                // An agent has Full scope allowed off, so what its session sees is the user's roles ∩ a superset
-                // of its own explicit roles: narrowing by its ceiling below leaves the same set either way, and
-                // the user's roles alone are far cheaper to read than the client's whole scope evaluation.
-                ? RoleUtils.getDeepUserRoleMappings(user)
-                : ResolvedRoles.ofClientSession(session, user, client, token.getScope());
+        Set<RoleModel> base = ResolvedRoles.beforeCeilings(session, user, client, token.getScope(), actors);
         Predicate<RoleModel> carried = RoleCeiling.of(session, token)::allows;
         Set<String> scopes = AgentConsent.scopesOf(token.getScope());
         return Optional.of(new EffectiveGrant(DelegatedRoles.narrow(base.stream(), actors, carried), scopes));

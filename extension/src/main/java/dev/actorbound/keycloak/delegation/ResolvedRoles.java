@@ -1,5 +1,6 @@
 package dev.actorbound.keycloak.delegation;
 
+import java.util.Collection;
 import java.util.Set;
 
 import org.keycloak.models.ClientModel;
@@ -7,6 +8,7 @@ import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.RoleUtils;
 import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.representations.AccessToken;
 
@@ -33,6 +35,20 @@ public final class ResolvedRoles {
      */
     public static Set<RoleModel> ofClientSession(KeycloakSession session, UserModel user, ClientModel client, String scope) {
         return TokenManager.getAccess(user, client, TokenManager.getRequestedClientScopes(session, scope, client, user));
+    }
+
+    /**
+     * What a delegation's roles start from before every actor's ceiling narrows them ({@code DelegatedRoles.narrow}):
+     * the roles of {@code client}'s session. Where {@code client} is itself one of the {@code actors}, the user's
+     * roles alone: an agent has Full scope allowed off, so its session sees the user's roles ∩ a superset of its own
+     * explicit roles, and narrowing by its ceiling leaves the same set either way, while the user's roles are far
+     * cheaper to read than the client's whole scope evaluation.
+     */
+    public static Set<RoleModel> beforeCeilings(KeycloakSession session, UserModel user, ClientModel client, String scope,
+                                                Collection<ClientModel> actors) {
+        return actors.stream().anyMatch(actor -> actor.getId().equals(client.getId()))
+                ? RoleUtils.getDeepUserRoleMappings(user)
+                : ofClientSession(session, user, client, scope);
     }
 
     public static void prime(KeycloakSession session, ClientSessionContext ctx, Set<RoleModel> roles) {

@@ -268,8 +268,8 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
         Set<String> candidates = grantedScopes;
         return TokenPolicy.ask(session, realm, () -> new PolicyQuestion(PolicyStep.TOKEN_EXCHANGE, user, requester,
                 handOff.originClientId(), handOff.chain().clientIds(), audience,
-                DelegatedRoles.narrow(ResolvedRoles.ofClientSession(session, user, client, scope).stream(), handOff.actors(),
-                        subjectRoles::allows),
+                DelegatedRoles.narrow(ResolvedRoles.beforeCeilings(session, user, client, scope, handOff.actors()).stream(),
+                        handOff.actors(), subjectRoles::allows),
                 candidates, requested), failure, event);
     }
 

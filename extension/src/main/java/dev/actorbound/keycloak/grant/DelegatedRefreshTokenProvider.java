@@ -108,8 +108,9 @@ public final class DelegatedRefreshTokenProvider extends DefaultRefreshTokenProv
 
         // The refresh builds its client-session context inside Keycloak from the refresh token's scope; the roles
         // that context will hold are computed the same way here, narrowed, and put where every mapper reads them.
-        Set<RoleModel> appRoles = ResolvedRoles.ofClientSession(session, user, app, old.getScope());
-        EffectiveGrant candidates = new EffectiveGrant(DelegatedRoles.narrow(appRoles.stream(), List.of(agent.client()), role -> true),
+        List<ClientModel> actors = List.of(agent.client());
+        Set<RoleModel> appRoles = ResolvedRoles.beforeCeilings(session, user, app, old.getScope(), actors);
+        EffectiveGrant candidates = new EffectiveGrant(DelegatedRoles.narrow(appRoles.stream(), actors, role -> true),
                 live.consent().scopes());
         policy = TokenPolicy.ask(session, realm, () -> new PolicyQuestion(PolicyStep.REFRESH_TOKEN, user, agent, app.getClientId(),
                 chain.clientIds(), List.of(), candidates.roles(), candidates.scopes(), AgentConsent.scopesOf(ctx.scopeParameter())),
