@@ -231,10 +231,22 @@ public final class Admin {
     }
 
     private ObjectNode pageComponent(String realm, String providerId, Map<String, List<String>> config) {
+        return component(realm, UI_PAGE_PROVIDER, config.getOrDefault("agent", List.of(providerId)).get(0), providerId, config);
+    }
+
+    public static final String UI_TAB_PROVIDER = "org.keycloak.services.ui.extend.UiTabProvider";
+
+    /** A tab component (one per realm, named after its provider), as the console's tab form sends it. */
+    public ObjectNode tabComponent(String realm, String providerId, Map<String, List<String>> config) {
+        return component(realm, UI_TAB_PROVIDER, providerId, providerId, config);
+    }
+
+    private ObjectNode component(String realm, String providerType, String name, String providerId,
+                                 Map<String, List<String>> config) {
         ObjectNode component = JSON.createObjectNode();
-        component.put("name", config.getOrDefault("agent", List.of(providerId)).get(0));
+        component.put("name", name);
         component.put("providerId", providerId);
-        component.put("providerType", UI_PAGE_PROVIDER);
+        component.put("providerType", providerType);
         component.put("parentId", get("/realms/" + realm).expectOk("read realm").body().get("id").asText());
         component.set("config", JSON.valueToTree(config));
         return component;

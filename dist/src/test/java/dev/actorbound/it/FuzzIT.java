@@ -77,7 +77,6 @@ class FuzzIT {
     private static String actorToken;
     private static String delegatedToken;
     private static String refreshToken;
-    private static String realmId;
     private static long logStart;
     private static final List<String> sentTokens = new ArrayList<>();
     private static final Map<String, Integer> answers = new ConcurrentHashMap<>();
@@ -94,7 +93,6 @@ class FuzzIT {
         delegatedToken = delegated.accessToken();
         refreshToken = delegated.refreshToken();
         sentTokens.addAll(List.of(actorToken, delegatedToken, refreshToken));
-        realmId = realm.admin().get("/realms/" + realm.name()).body().path("id").asText();
         logStart = Files.size(server.logFile());
     }
 
@@ -166,7 +164,7 @@ class FuzzIT {
         return request("exchange",
                 always("grant_type", Arbitraries.just(EXCHANGE)),
                 always("subject_token", token(delegatedToken, true)),
-                always("subject_token_type", oneOf(OAuth.ACCESS_TOKEN_TYPE, OAuth.ACCESS_TOKEN_TYPE)),
+                always("subject_token_type", oneOf(OAuth.ACCESS_TOKEN_TYPE)),
                 maybe("actor_token", token(actorToken, true)),
                 maybe("actor_token_type", oneOf(OAuth.ACCESS_TOKEN_TYPE)),
                 maybe("scope", text()),
@@ -326,7 +324,8 @@ class FuzzIT {
                 case "my-agents" -> myAgents();
                 case "agents-page" -> created(realm.admin().createPageComponent(realm.name(), AgentsPage.PROVIDER_ID,
                         config()));
-                case "policy-tab" -> created(realm.admin().post("/realms/" + realm.name() + "/components", policyTab()));
+                case "policy-tab" -> created(realm.admin().post("/realms/" + realm.name() + "/components",
+                        realm.admin().tabComponent(realm.name(), "actorbound-policy", config())));
                 case "consent-import" -> admin(realm.admin().post(realm.consentsPath(), consents()));
                 default -> throw new IllegalStateException(target);
             };
@@ -346,14 +345,6 @@ class FuzzIT {
             Map<String, List<String>> config = new LinkedHashMap<>();
             parameters.forEach((field, value) -> config.put(field, List.of(value)));
             return config;
-        }
-
-        private ObjectNode policyTab() {
-            ObjectNode component = Admin.JSON.createObjectNode().put("name", "actorbound-policy")
-                    .put("providerId", "actorbound-policy").put("providerType", "org.keycloak.services.ui.extend.UiTabProvider")
-                    .put("parentId", realmId);
-            component.set("config", Admin.JSON.valueToTree(config()));
-            return component;
         }
 
         private ArrayNode consents() {

@@ -24,8 +24,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 @WithRealms
 class PolicySettingsTabIT {
 
-    private static final String TAB_PROVIDER = "org.keycloak.services.ui.extend.UiTabProvider";
-
     private static TestRealm realm;
 
     @BeforeAll
@@ -40,7 +38,7 @@ class PolicySettingsTabIT {
 
     private static List<JsonNode> tabs() {
         List<JsonNode> found = new java.util.ArrayList<>();
-        realm.admin().get("/realms/" + realm.name() + "/components?type=" + Admin.encode(TAB_PROVIDER)).body()
+        realm.admin().get("/realms/" + realm.name() + "/components?type=" + Admin.encode(Admin.UI_TAB_PROVIDER)).body()
                 .forEach(component -> {
                     if (PolicySettingsTabFactory.PROVIDER_ID.equals(component.path("providerId").asText())) {
                         found.add(component);
@@ -50,13 +48,7 @@ class PolicySettingsTabIT {
     }
 
     private static ObjectNode tab(Map<String, List<String>> config) {
-        ObjectNode component = Admin.JSON.createObjectNode();
-        component.put("name", PolicySettingsTabFactory.PROVIDER_ID);
-        component.put("providerId", PolicySettingsTabFactory.PROVIDER_ID);
-        component.put("providerType", TAB_PROVIDER);
-        component.put("parentId", realm.admin().get("/realms/" + realm.name()).body().path("id").asText());
-        component.set("config", Admin.JSON.valueToTree(config));
-        return component;
+        return realm.admin().tabComponent(realm.name(), PolicySettingsTabFactory.PROVIDER_ID, config);
     }
 
     private static Map<String, List<String>> settings(String... pairs) {
