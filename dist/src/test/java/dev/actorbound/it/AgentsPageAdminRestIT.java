@@ -204,6 +204,20 @@ class AgentsPageAdminRestIT {
                 Map.of(AgentAttributes.ALLOWED_CLIENTS, TestClients.BACKEND, AgentAttributes.REFRESH_ALLOWED, "false"));
     }
 
+    /** Keycloak validates a component on update too: the NUL check holds on that path, not only on create. */
+    @Test
+    void anUpdateWithANulCharacterIsRefusedAndKeepsTheSavedSettings() {
+        String id = page.create(entry(TestClients.PLANNER, "allowedClients", TestClients.BACKEND)).createdId();
+
+        Admin.Response refused = page.update(id, entry(TestClients.PLANNER, "allowedClients", TestClients.BACKEND + "\u0000"));
+
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+        assertThat(refused.body().path("errorMessage").asText())
+                .isEqualTo("Apps allowed to request it contains a NUL character (U+0000), which cannot be saved.");
+        assertThat(page.agentAttributes(TestClients.PLANNER)).containsExactlyInAnyOrderEntriesOf(
+                Map.of(AgentAttributes.ALLOWED_CLIENTS, TestClients.BACKEND, AgentAttributes.REFRESH_ALLOWED, "false"));
+    }
+
     @Test
     void secondEntryForTheSameAgentIsRefused() {
         assertThat(page.create(entry(TestClients.PLANNER, "allowedClients", TestClients.BACKEND)).status()).isEqualTo(201);

@@ -132,6 +132,21 @@ class PolicySettingsTabIT {
         assertThat(pdpAttributes()).isEmpty();
     }
 
+    /** Keycloak validates a component on update too: the saved settings stay as they were. */
+    @Test
+    void anUpdateWithANulCharacterIsRefusedAndKeepsTheSavedSettings() {
+        String id = save(realm.admin(), settings("url", "https://pdp.example.org")).createdId();
+        ObjectNode changed = tab(settings("url", "https://pdp.example.org", "credential", "${vault.pdp\u0000}"));
+        changed.put("id", id);
+
+        Admin.Response refused = realm.admin().put("/realms/" + realm.name() + "/components/" + id, changed);
+
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+        assertThat(refused.body().path("errorMessage").asText())
+                .isEqualTo("Credential (vault reference) contains a NUL character (U+0000), which cannot be saved.");
+        assertThat(pdpAttributes()).containsExactlyInAnyOrderEntriesOf(Map.of(PdpSettings.URL, "https://pdp.example.org"));
+    }
+
     @Test
     void onlyAnAdminWhoMayManageTheRealmCanSaveIt() {
         Admin viewer = realm.createAdmin("realm-viewer", "view-realm", "manage-clients");
