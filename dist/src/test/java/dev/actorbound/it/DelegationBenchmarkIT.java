@@ -23,9 +23,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What delegation costs next to Keycloak's own twin of each request, measured in the same run on the same server:
@@ -44,6 +47,10 @@ import org.junit.jupiter.api.Test;
  */
 @WithRealms
 class DelegationBenchmarkIT {
+
+    /** A stock Keycloak (the distribution without the jar) beside one with it, for {@link #installationCost}. */
+    @RegisterExtension
+    static final StockTwin INSTALLED = new StockTwin();
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final int REQUESTS = Integer.getInteger("it.benchmark.requests", 20);
@@ -232,6 +239,111 @@ class DelegationBenchmarkIT {
             compare("token exchange with a PDP", "no PDP", none, "AuthZEN PDP (Cerbos) asked", hop(cerbosRealm));
             compare("token exchange with a PDP that answers at once", "no PDP", none,
                     "AuthZEN PDP on loopback, allows at once", hop(instantRealm));
+        }
+    }
+
+    /**
+     * What installing the jar costs requests that have nothing to do with delegation, the traffic a deployment already
+     * has: each request goes to a stock Keycloak and to one with the jar, both with the differential realm (plain
+     * OAuth clients only) and started the same way ({@link StockTwin}). Here the twin is the stock server, and the
+     * server's CPU is each side's own. Every path the jar adds to a plain request is in it: the exchange provider's
+     * {@code supports}, the guard against delegated input on every grant, the token post-processor, the introspection
+     * providers and the client-policy hook.
+     */
+    @Test
+    void installationCost() {
+        String name = DifferentialRealm.newName();
+        for (StockTwin.Side side : INSTALLED.sides()) {
+            side.admin().createRealm(DifferentialRealm.representation(name, clientKey()));
+        }
+        try {
+            PlainTraffic stock = new PlainTraffic(INSTALLED.stock(), name);
+            PlainTraffic withJar = new PlainTraffic(INSTALLED.withJar(), name);
+            installed("plain code redemption", stock, withJar, PlainTraffic::codes);
+            installed("plain refresh", stock, withJar, PlainTraffic::refreshes);
+            installed("standard token exchange", stock, withJar, PlainTraffic::exchanges);
+            installed("introspection of a plain token", stock, withJar, PlainTraffic::introspections);
+        } finally {
+            INSTALLED.sides().forEach(side -> side.admin().deleteRealm(name));
+        }
+    }
+
+    private void installed(String scenario, PlainTraffic stock, PlainTraffic withJar,
+                           java.util.function.BiFunction<PlainTraffic, Integer, List<Callable<Boolean>>> requests) {
+        for (int concurrency : CONCURRENCY) {
+            Load.Comparison result = load.compare("installed: " + scenario, "stock Keycloak", stock.side.server(),
+                    n -> requests.apply(stock, n), "with the jar", withJar.side.server(), n -> requests.apply(withJar, n), concurrency);
+            assertThat(result.twin().failures()).as("%s: failed requests on the stock server at %d clients", scenario, concurrency).isZero();
+            assertThat(result.ours().failures()).as("%s: failed requests on the server with the jar at %d clients", scenario, concurrency).isZero();
+            RESULTS.add(result);
+        }
+    }
+
+    /** The same plain requests to one server of {@link #INSTALLED}, through one client that keeps its connections. */
+    private static final class PlainTraffic {
+        private final StockTwin.Side side;
+        private final String realmName;
+        private final OAuth client;
+        private final HttpLogin browser = new HttpLogin(DifferentialRealm.REDIRECT_URI);
+        private final Supplier<OAuth.TokenResponse> tokens;
+
+        PlainTraffic(StockTwin.Side side, String realmName) {
+            this.side = side;
+            this.realmName = realmName;
+            this.client = side.oauth();
+            this.tokens = Load.fresh(() -> control(client.token(realmName, Map.of("grant_type", "password",
+                    "username", DifferentialRealm.ALICE, "password", DifferentialRealm.ALICE_PASSWORD, "scope", "openid"),
+                    "backend", DifferentialRealm.BACKEND_SECRET), side.label() + ": password grant"));
+        }
+
+        /** Codes of one SSO session (logged in once, untimed), each redeemed by the confidential client with S256. */
+        List<Callable<Boolean>> codes(int n) {
+            List<Callable<Boolean>> requests = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                OAuth.Pkce pkce = OAuth.Pkce.s256();
+                HttpLogin.Outcome outcome = browser.authorize(client.authorizeUrl(realmName, "backend",
+                        DifferentialRealm.REDIRECT_URI, "openid", "st", pkce, Map.of()), DifferentialRealm.ALICE,
+                        DifferentialRealm.ALICE_PASSWORD, null);
+                assertThat(outcome.code()).as("%s: %s", side.label(), outcome).isNotBlank();
+                Map<String, String> form = Map.of("grant_type", "authorization_code", "code", outcome.code(),
+                        "redirect_uri", DifferentialRealm.REDIRECT_URI, "code_verifier", pkce.verifier());
+                requests.add(() -> ok(client.token(realmName, form, "backend", DifferentialRealm.BACKEND_SECRET)));
+            }
+            return requests;
+        }
+
+        /** Keycloak's default keeps a refresh token usable until it expires: one is reused. */
+        List<Callable<Boolean>> refreshes(int n) {
+            String refreshToken = tokens.get().refreshToken();
+            return repeat(n, () -> ok(client.token(realmName, Map.of("grant_type", "refresh_token", "refresh_token", refreshToken),
+                    "backend", DifferentialRealm.BACKEND_SECRET)));
+        }
+
+        /** Keycloak's standard exchange (V2) by {@code exchanger}, named in the subject token's audience, for target-api. */
+        List<Callable<Boolean>> exchanges(int n) {
+            String subject = tokens.get().accessToken();
+            return repeat(n, () -> ok(client.token(realmName, Map.of("grant_type", Exchanges.GRANT_TYPE, "subject_token", subject,
+                    "subject_token_type", OAuth.ACCESS_TOKEN_TYPE, "audience", "target-api"),
+                    "exchanger", DifferentialRealm.EXCHANGER_SECRET)));
+        }
+
+        /** Introspected by {@code exchanger}, an API in the token's audience (Keycloak tells any other client inactive). */
+        List<Callable<Boolean>> introspections(int n) {
+            String token = tokens.get().accessToken();
+            assertThat(active(token)).as("%s: introspection (control)", side.label()).isTrue();
+            return repeat(n, () -> active(token));
+        }
+
+        private boolean active(String token) {
+            return client.introspect(realmName, token, "exchanger", DifferentialRealm.EXCHANGER_SECRET).path("active").asBoolean();
+        }
+    }
+
+    private static com.nimbusds.jose.jwk.RSAKey clientKey() {
+        try {
+            return new RSAKeyGenerator(2048).keyID("client-key").generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -92,26 +92,32 @@ final class Load {
     }
 
     Comparison compare(String scenario, String twinName, Side twin, String oursName, Side ours, int concurrency) {
-        run(twin.prepare(warmUp), concurrency);
-        run(ours.prepare(warmUp), concurrency);
+        return compare(scenario, twinName, server, twin, oursName, server, ours, concurrency);
+    }
+
+    /** The same, each side on a server of its own (a stock Keycloak beside one with the jar); CPU is each server's. */
+    Comparison compare(String scenario, String twinName, KeycloakServer twinServer, Side twin, String oursName,
+                       KeycloakServer ourServer, Side ours, int concurrency) {
+        run(twin.prepare(warmUp), concurrency, twinServer);
+        run(ours.prepare(warmUp), concurrency, ourServer);
         List<Measured> twinRounds = new ArrayList<>();
         List<Measured> ourRounds = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
             int n = requests / rounds + (round < requests % rounds ? 1 : 0);
             // Which side goes first alternates too: a round right after a warm-up or a GC pause hits each side alike.
             if (round % 2 == 0) {
-                twinRounds.add(run(twin.prepare(n), concurrency));
-                ourRounds.add(run(ours.prepare(n), concurrency));
+                twinRounds.add(run(twin.prepare(n), concurrency, twinServer));
+                ourRounds.add(run(ours.prepare(n), concurrency, ourServer));
             } else {
-                ourRounds.add(run(ours.prepare(n), concurrency));
-                twinRounds.add(run(twin.prepare(n), concurrency));
+                ourRounds.add(run(ours.prepare(n), concurrency, ourServer));
+                twinRounds.add(run(twin.prepare(n), concurrency, twinServer));
             }
         }
         return new Comparison(scenario, twinName, oursName, concurrency, merge(twinRounds), merge(ourRounds));
     }
 
     /** Sends {@code batch} from {@code concurrency} threads, each taking the next request until none is left. */
-    Measured run(List<Callable<Boolean>> batch, int concurrency) {
+    private static Measured run(List<Callable<Boolean>> batch, int concurrency, KeycloakServer server) {
         long[] latencies = new long[batch.size()];
         AtomicInteger next = new AtomicInteger();
         AtomicInteger failures = new AtomicInteger();
