@@ -2,6 +2,7 @@ package dev.actorbound.keycloak.actortoken;
 
 import java.util.Optional;
 
+import dev.actorbound.keycloak.core.RealmIssuer;
 import org.keycloak.Token;
 import org.keycloak.TokenVerifier;
 import org.keycloak.common.VerificationException;
@@ -16,7 +17,6 @@ import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.protocol.oidc.encode.AccessTokenContext;
 import org.keycloak.protocol.oidc.encode.TokenContextEncoderProvider;
 import org.keycloak.representations.AccessToken;
-import org.keycloak.services.Urls;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 
@@ -79,9 +79,8 @@ public final class RealmTokenVerifier {
     // AuthenticationManager.verifyIdentityToken(checkActive, checkTokenType, no audience, not a cookie) and the
     // transient-session branch of UserSessionUtil.findValidSessionForAccessToken, less the session it creates.
     private AccessToken verifySessionless(TokenVerifier<AccessToken> verifier) throws VerificationException {
-        KeycloakContext context = session.getContext();
         verifier.withDefaultChecks()
-                .realmUrl(Urls.realmIssuer(context.getUri().getBaseUri(), realm.getName()))
+                .realmUrl(RealmIssuer.of(session, realm))
                 .checkActive(true)
                 .checkTokenType(true)
                 .withChecks(new TokenManager.TokenRevocationCheck(session));

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import dev.actorbound.keycloak.core.AuditDetails;
+import dev.actorbound.keycloak.core.RealmIssuer;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -18,7 +19,6 @@ import org.keycloak.http.HttpRequest;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.ErrorResponseException;
-import org.keycloak.services.Urls;
 
 /**
  * The backstop for every grant that is not the extension's own: a token request that presents a delegated token of
@@ -54,10 +54,10 @@ public final class DelegatedInputGuard {
         if (request == null || realm == null) {
             return;
         }
-        String issuer = Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName());
+        String issuer = RealmIssuer.of(session, realm);
         MultivaluedMap<String, String> form = request.getDecodedFormParameters();
         Optional<TokenPeek> delegated = inputTokens(request, form)
-                .map(TokenPeek::of).flatMap(Optional::stream)
+                .map(token -> TokenPeek.inRequest(session, token)).flatMap(Optional::stream)
                 .filter(token -> token.carriesAct() && token.issuedBy(issuer))
                 .findFirst();
         if (delegated.isPresent()) {

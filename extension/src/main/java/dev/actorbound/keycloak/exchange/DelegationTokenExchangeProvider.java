@@ -25,6 +25,7 @@ import dev.actorbound.keycloak.actortoken.RealmTokenVerifier;
 import dev.actorbound.keycloak.policy.PolicyQuestion;
 import dev.actorbound.keycloak.policy.PolicyStep;
 import dev.actorbound.keycloak.policy.TokenPolicy;
+import dev.actorbound.keycloak.core.RealmIssuer;
 import dev.actorbound.keycloak.core.RequestedTargets;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuth2Constants;
@@ -41,7 +42,6 @@ import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.protocol.oidc.tokenexchange.StandardTokenExchangeProvider;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.representations.dpop.DPoP;
-import org.keycloak.services.Urls;
 import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 import org.keycloak.services.util.DPoPUtil;
 import org.keycloak.services.util.MtlsHoKTokenUtil;
@@ -78,8 +78,8 @@ public final class DelegationTokenExchangeProvider extends StandardTokenExchange
 
     @Override
     public boolean supports(TokenExchangeContext context) {
-        String issuer = Urls.realmIssuer(context.getSession().getContext().getUri().getBaseUri(), context.getRealm().getName());
-        return TokenPeek.of(context.getParams().getSubjectToken()).filter(token -> token.issuedBy(issuer))
+        String issuer = RealmIssuer.of(context.getSession(), context.getRealm());
+        return TokenPeek.inRequest(context.getSession(), context.getParams().getSubjectToken()).filter(token -> token.issuedBy(issuer))
                 .filter(token -> token.carriesAct() || context.getParams().getActorToken() != null)
                 .isPresent();
     }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.actorbound.keycloak.core.ActorboundErrors;
 import dev.actorbound.keycloak.core.Agent;
 import dev.actorbound.keycloak.core.AgentConsent;
+import dev.actorbound.keycloak.core.RealmIssuer;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
@@ -23,7 +24,6 @@ import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.utils.OIDCRedirectUriBuilder;
 import org.keycloak.protocol.oidc.utils.OIDCResponseMode;
 import org.keycloak.protocol.oidc.utils.OIDCResponseType;
-import org.keycloak.services.Urls;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
@@ -138,8 +138,7 @@ public final class ConsentPolicy {
             redirect.addParam(OAuth2Constants.STATE, state);
         }
         if (!OIDCAdvancedConfigWrapper.fromClientModel(authSession.getClient()).isExcludeIssuerFromAuthResponse()) {
-            redirect.addParam(OAuth2Constants.ISSUER,
-                    Urls.realmIssuer(context.getSession().getContext().getUri().getBaseUri(), context.getRealm().getName()));
+            redirect.addParam(OAuth2Constants.ISSUER, RealmIssuer.of(context.getSession(), context.getRealm()));
         }
         return redirect.build();
     }
