@@ -25,6 +25,10 @@ final class AuditLine {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A JWS or JWE compact serialization: base64url of a JSON header ({@code eyJ}) followed by at least two dots. */
     private static final Pattern TOKEN = Pattern.compile("eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]*\\.");
+    /** What a JWT starts with: a value without it needs no search (every delegation event renders a line). */
+    private static final String TOKEN_START = "eyJ";
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+    private static final Pattern CHAIN = Pattern.compile("<", Pattern.LITERAL);
     /** Events whose requesting client is, by protocol, the app the user delegates through. */
     private static final Set<EventType> CLIENT_IS_APP = EnumSet.of(EventType.LOGIN, EventType.LOGIN_ERROR,
             EventType.CODE_TO_TOKEN, EventType.CODE_TO_TOKEN_ERROR, EventType.GRANT_CONSENT, EventType.GRANT_CONSENT_ERROR,
@@ -51,14 +55,14 @@ final class AuditLine {
         line.put("actor", delegation.actor());
         line.put("actor_sub", delegation.detail(AuditDetails.ACTOR_SUB));
         line.put("actor_chain", delegation.detail(AuditDetails.ACTOR_CHAIN));
-        line.putList("actors", delegation.detail(AuditDetails.ACTOR_CHAIN), "<");
-        line.putList("audience", delegation.detail(Details.AUDIENCE), "\\s+");
-        line.putList("granted_roles", delegation.detail(AuditDetails.GRANTED_ROLES), "\\s+");
-        line.putList("scope", delegation.detail(Details.SCOPE), "\\s+");
+        line.putList("actors", delegation.detail(AuditDetails.ACTOR_CHAIN), CHAIN);
+        line.putList("audience", delegation.detail(Details.AUDIENCE), SPACES);
+        line.putList("granted_roles", delegation.detail(AuditDetails.GRANTED_ROLES), SPACES);
+        line.putList("scope", delegation.detail(Details.SCOPE), SPACES);
         line.put("reason", delegation.detail(Details.REASON));
         line.put("policy_decision", delegation.detail(AuditDetails.POLICY_DECISION));
-        line.putList("policy_dropped_roles", delegation.detail(AuditDetails.POLICY_DROPPED_ROLES), "\\s+");
-        line.putList("policy_dropped_scopes", delegation.detail(AuditDetails.POLICY_DROPPED_SCOPES), "\\s+");
+        line.putList("policy_dropped_roles", delegation.detail(AuditDetails.POLICY_DROPPED_ROLES), SPACES);
+        line.putList("policy_dropped_scopes", delegation.detail(AuditDetails.POLICY_DROPPED_SCOPES), SPACES);
         line.put("policy_reason", delegation.detail(AuditDetails.POLICY_REASON));
         line.put("policy_error", delegation.detail(AuditDetails.POLICY_ERROR));
         if (includeIpAddress) {
@@ -86,15 +90,15 @@ final class AuditLine {
         }
     }
 
-    private void putList(String field, String value, String separator) {
+    private void putList(String field, String value, Pattern separator) {
         if (value != null && !value.isBlank() && admissible(field, value)) {
             ArrayNode list = json.putArray(field);
-            Arrays.stream(value.trim().split(separator)).filter(item -> !item.isBlank()).forEach(list::add);
+            Arrays.stream(separator.split(value.trim())).filter(item -> !item.isBlank()).forEach(list::add);
         }
     }
 
     private boolean admissible(String field, String value) {
-        if (TOKEN.matcher(value).find()) {
+        if (value.contains(TOKEN_START) && TOKEN.matcher(value).find()) {
             redacted.add(field);
             return false;
         }

@@ -3,6 +3,7 @@ package dev.actorbound.keycloak.core;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.regex.Pattern;
 
 import org.keycloak.models.ClientModel;
 
@@ -12,6 +13,8 @@ import org.keycloak.models.ClientModel;
  */
 public record AgentSettings(List<String> allowedClients, List<String> delegates, OptionalInt maxChainDepth,
                             boolean refreshAllowed, OptionalInt tokenLifespan) {
+
+    private static final Pattern SEPARATORS = Pattern.compile("[,\\s]+");
 
     public static AgentSettings of(ClientModel client) {
         return new AgentSettings(
@@ -32,7 +35,7 @@ public record AgentSettings(List<String> allowedClients, List<String> delegates,
         if (value == null || value.isBlank()) {
             return List.of();
         }
-        return Arrays.stream(value.split("[,\\s]+")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(SEPARATORS.split(value)).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     static OptionalInt positiveInt(String value) {

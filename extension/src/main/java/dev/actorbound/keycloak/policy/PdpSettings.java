@@ -29,6 +29,7 @@ public record PdpSettings(String url, int timeoutMillis, List<String> userAttrib
     public static final String CACHE_TTL_SECONDS = "actorbound.pdp.cache-ttl-seconds";
     /** Every key, e.g. for clearing them all. */
     public static final List<String> KEYS = List.of(URL, TIMEOUT_MS, USER_ATTRIBUTES, CREDENTIAL, CACHE_TTL_SECONDS);
+    private static final Pattern NAME_SEPARATORS = Pattern.compile("[,\\s]+");
 
     public static final int DEFAULT_TIMEOUT_MS = 500;
     public static final int MIN_TIMEOUT_MS = 10;
@@ -91,7 +92,7 @@ public record PdpSettings(String url, int timeoutMillis, List<String> userAttrib
 
     /** Comma or whitespace separated names, in order, without duplicates. */
     static List<String> list(String value) {
-        return value == null ? List.of() : Arrays.stream(value.split("[,\\s]+")).filter(s -> !s.isEmpty()).distinct().toList();
+        return value == null ? List.of() : Arrays.stream(NAME_SEPARATORS.split(value)).filter(s -> !s.isEmpty()).distinct().toList();
     }
 
     /** The number in range, {@code fallback} when absent, {@code null} when present but unusable. */
