@@ -28,10 +28,10 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * What delegation costs next to Keycloak's own twin of each request, measured in the same run on the same server:
+ * What delegation costs next to Keycloak's own twin of each request, measured in the same run on the same server
+ * (and, in {@link #installationCost}, what the jar costs requests that are not delegated):
  * same realm setup, users, request count and number of client threads, after a warm-up, in alternating rounds
  * ({@link Load}), at one client and at 2 × cores clients. Per side: p50, p99, throughput and the server's CPU time per
  * request; then the ratios. The server's heap after a full collection is read before and after all scenarios.
@@ -47,10 +47,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @WithRealms
 class DelegationBenchmarkIT {
-
-    /** A stock Keycloak (the distribution without the jar) beside one with it, for {@link #installationCost}. */
-    @RegisterExtension
-    static final StockTwin INSTALLED = new StockTwin();
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final int REQUESTS = Integer.getInteger("it.benchmark.requests", 20);
@@ -245,26 +241,25 @@ class DelegationBenchmarkIT {
     /**
      * What installing the jar costs requests that have nothing to do with delegation, the traffic a deployment already
      * has: each request goes to a stock Keycloak and to one with the jar, both with the differential realm (plain
-     * OAuth clients only) and started the same way ({@link StockTwin}). Here the twin is the stock server, and the
-     * server's CPU is each side's own. Every path the jar adds to a plain request is in it: the exchange provider's
+     * OAuth clients only), both fresh copies of the distribution started together the same way for this scenario
+     * alone ({@link StockTwin#startBothPrivate}), so that neither is warmer than the other. Here the twin is the stock
+     * server, and the server's CPU is each side's own. Every path the jar adds to a plain request is in it: the exchange provider's
      * {@code supports}, the guard against delegated input on every grant, the token post-processor, the introspection
      * providers and the client-policy hook.
      */
     @Test
     void installationCost() {
         String name = DifferentialRealm.newName();
-        for (StockTwin.Side side : INSTALLED.sides()) {
-            side.admin().createRealm(DifferentialRealm.representation(name, clientKey()));
-        }
-        try {
-            PlainTraffic stock = new PlainTraffic(INSTALLED.stock(), name);
-            PlainTraffic withJar = new PlainTraffic(INSTALLED.withJar(), name);
+        try (StockTwin installed = StockTwin.startBothPrivate()) {
+            for (StockTwin.Side side : installed.sides()) {
+                side.admin().createRealm(DifferentialRealm.representation(name, clientKey()));
+            }
+            PlainTraffic stock = new PlainTraffic(installed.stock(), name);
+            PlainTraffic withJar = new PlainTraffic(installed.withJar(), name);
             installed("plain code redemption", stock, withJar, PlainTraffic::codes);
             installed("plain refresh", stock, withJar, PlainTraffic::refreshes);
             installed("standard token exchange", stock, withJar, PlainTraffic::exchanges);
             installed("introspection of a plain token", stock, withJar, PlainTraffic::introspections);
-        } finally {
-            INSTALLED.sides().forEach(side -> side.admin().deleteRealm(name));
         }
     }
 
@@ -279,7 +274,7 @@ class DelegationBenchmarkIT {
         }
     }
 
-    /** The same plain requests to one server of {@link #INSTALLED}, through one client that keeps its connections. */
+    /** The same plain requests to one server of a {@link StockTwin}, through one client that keeps its connections. */
     private static final class PlainTraffic {
         private final StockTwin.Side side;
         private final String realmName;

@@ -29,7 +29,7 @@ public final class FreshRealm implements ParameterResolver {
     }
 
     /** Closed by JUnit with the store of the scope that asked for the realm. */
-    private record Deletion(TestRealm realm) implements ExtensionContext.Store.CloseableResource {
+    private record Deletion(TestRealm realm) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
         public void close() {
             realm.close();

@@ -28,12 +28,38 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * sides always run the same way, and the jar's own tables and Liquibase changes meet a real database there too. The
  * servers start side by side; both are stopped when the test class is done.
  */
-final class StockTwin implements BeforeAllCallback, ExtensionContext.Store.CloseableResource {
+final class StockTwin implements BeforeAllCallback, ExtensionContext.Store.CloseableResource, AutoCloseable {
 
     private final List<KeycloakProcess> own = new ArrayList<>();
     private final List<String> schemas = new ArrayList<>();
+    private final boolean bothPrivate;
     private Side stock;
     private Side withJar;
+
+    /** The shared server as the one with the jar on the H2 pass (a differential test compares answers, not speed). */
+    StockTwin() {
+        this(false);
+    }
+
+    private StockTwin(boolean bothPrivate) {
+        this.bothPrivate = bothPrivate;
+    }
+
+    /**
+     * Both servers private copies, started now, together, for one comparison of speed (close them after it): the
+     * shared server, warmed up by every test before, would not be the stock server's equal, and servers idle beside
+     * other measurements would disturb them.
+     */
+    static StockTwin startBothPrivate() {
+        StockTwin twin = new StockTwin(true);
+        try {
+            twin.start(null);
+        } catch (RuntimeException e) {
+            twin.close();
+            throw e;
+        }
+        return twin;
+    }
 
     /** One of the two servers, seen through a plain HTTP client: redirects not followed, no cookies. */
     record Side(String label, KeycloakServer server) {
@@ -128,10 +154,14 @@ final class StockTwin implements BeforeAllCallback, ExtensionContext.Store.Close
     @Override
     public void beforeAll(ExtensionContext context) {
         context.getStore(ExtensionContext.Namespace.create(StockTwin.class)).put(StockTwin.class, this);
+        start(context);
+    }
+
+    private void start(ExtensionContext context) {
         CompletableFuture<KeycloakServer> stockStart = CompletableFuture.supplyAsync(() -> startPrivate("keycloak-stock", false));
         KeycloakServer jar;
         try {
-            if (KeycloakProcess.persistentDatabase()) {
+            if (bothPrivate || KeycloakProcess.persistentDatabase()) {
                 jar = startPrivate("keycloak-with-jar", true);
             } else {
                 jar = new KeycloakServer();
